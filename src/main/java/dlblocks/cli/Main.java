@@ -1,0 +1,56 @@
+package dlblocks.cli;
+
+import dlblocks.tensor.Device;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar dlblocks.jar}: runs the tutorial walkthrough unless a subcommand is given. */
+@Command(name = "dlblocks", mixinStandardHelpOptions = true, version = "dlblocks 0.1.0",
+        description = "The PyTorch tutorial \"Deep Learning Building Blocks\" in Java. With no command, "
+                + "runs the tutorial and prints what it prints.",
+        subcommands = {Main.WalkthroughCommand.class})
+public final class Main implements Callable<Integer> {
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() {
+        return runWalkthrough(device);
+    }
+
+    /** {@code dlblocks walkthrough}: the default command, named. */
+    @Command(name = "walkthrough", mixinStandardHelpOptions = true,
+            description = "Run the tutorial section by section, printing every value it prints.")
+    static final class WalkthroughCommand implements Callable<Integer> {
+        @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE})")
+        String device;
+
+        @Override
+        public Integer call() {
+            return runWalkthrough(device);
+        }
+    }
+
+    static int runWalkthrough(String deviceName) {
+        Device device = Device.parse(deviceName);
+        new Walkthrough(System.out, device).run();
+        System.out.flush();
+        return 0;
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + ex.getMessage());
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+}

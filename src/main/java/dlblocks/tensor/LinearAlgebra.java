@@ -1,0 +1,68 @@
+package dlblocks.tensor;
+
+import dlblocks.autograd.Function;
+
+/** Matrix products and their derivatives. */
+public final class LinearAlgebra {
+    private LinearAlgebra() {
+    }
+
+    /**
+     * {@code op(a) · op(b)}, where op transposes when asked: with C = A·B, ∂L/∂A = ∂L/∂C · Bᵀ and
+     * ∂L/∂B = Aᵀ · ∂L/∂C. The transposes are read in place, never copied, which is how
+     * {@code nn.Linear} computes x·Wᵀ.
+     */
+    public static Tensor mm(Tensor a, boolean transA, Tensor b, boolean transB) {
+        if (a.dim() != 2 || b.dim() != 2) {
+            throw new IllegalArgumentException("mm: expected 2-D tensors, got " + a.dim() + "-D and " + b.dim() + "-D");
+        }
+        Arithmetic.sameDevice(a, b);
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException("expected mat1 and mat2 to have the same dtype, but got: "
+                    + a.dtype().torchName() + " != " + b.dtype().torchName());
+        }
+        int m = transA ? a.size(1) : a.size(0);
+        int k = transA ? a.size(0) : a.size(1);
+        int kb = transB ? b.size(1) : b.size(0);
+        int n = transB ? b.size(0) : b.size(1);
+        if (k != kb) {
+            throw new IllegalArgumentException("mat1 and mat2 shapes cannot be multiplied (" + m + "x" + k + " and "
+                    + kb + "x" + n + ")");
+        }
+        return Function.apply("MmBackward0",
+                () -> {
+                    Tensor out = Tensor.zeros(a.dtype(), a.device(), m, n);
+                    a.backend().matmul(a.storage(), transA, b.storage(), transB, m, k, n, out.storage());
+                    return out;
+                },
+                g -> new Tensor[] {
+                    // ∂L/∂op(a) = g · op(b)ᵀ; stored transposed when a was read transposed.
+                    transA ? mm(b, transB, g, true) : mm(g, false, b, !transB),
+                    // ∂L/∂op(b) = op(a)ᵀ · g; likewise.
+                    transB ? mm(g, true, a, transA) : mm(a, !transA, g, false)},
+                a, b);
+    }
+
+    /** {@code torch.matmul} for 1-D and 2-D operands: dot, matrix·vector, vector·matrix, matrix·matrix. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        if (a.dim() == 0 || b.dim() == 0 || a.dim() > 2 || b.dim() > 2) {
+            throw new IllegalArgumentException("matmul: both arguments need 1 or 2 dimensions here, got "
+                    + a.dim() + "-D and " + b.dim() + "-D");
+        }
+        if (a.dim() == 1 && b.dim() == 1) {
+            if (a.size(0) != b.size(0)) {
+                throw new IllegalArgumentException("inconsistent tensor size, expected tensor [" + a.size(0)
+                        + "] and src [" + b.size(0) + "] to have the same number of elements, but got " + a.size(0)
+                        + " and " + b.size(0) + " elements respectively");
+            }
+            return mm(a.unsqueeze(0), false, b.unsqueeze(1), false).view();
+        }
+        if (a.dim() == 1) {
+            return mm(a.unsqueeze(0), false, b, false).squeeze(0);
+        }
+        if (b.dim() == 1) {
+            return mm(a, false, b.unsqueeze(1), false).squeeze(1);
+        }
+        return mm(a, false, b, false);
+    }
+}
