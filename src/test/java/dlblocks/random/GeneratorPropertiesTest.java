@@ -165,6 +165,22 @@ class GeneratorPropertiesTest {
                 });
     }
 
+    /**
+     * float64 normals are fma64(z, std, mean) of the standard normals on both paths (§4.2, §4.5); torch's
+     * compiler contracted {@code z*std+mean}, and rounding twice would differ in about 1 value in 10.
+     */
+    @Test
+    void normalDoubleIsRandnDoubleScaledWithOneRounding() {
+        qt().forAll(longs().all(), integers().between(1, 100), doubles().between(-100, 100),
+                doubles().between(0, 10)).checkAssert((seed, n, mean, std) -> {
+                    double[] z = new Generator(seed).randnDouble(n);
+                    double[] v = new Generator(seed).normalDouble(n, mean, std);
+                    for (int i = 0; i < n; i++) {
+                        assertEquals(Math.fma(z[i], std, mean), v[i], "element " + i);
+                    }
+                });
+    }
+
     @Test
     void randintStaysInRangeAndDrawsOneOrTwoPerElement() {
         qt().forAll(longs().all(), longs().all(), longs().between(1, Long.MAX_VALUE)).checkAssert((seed, low, w) -> {

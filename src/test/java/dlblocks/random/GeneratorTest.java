@@ -3,7 +3,6 @@ package dlblocks.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +77,14 @@ class GeneratorTest {
     void anUnseededGeneratorUsesTorchsDefaultSeed() {
         assertEquals(BigInteger.valueOf(67280421310721L), new Generator().initialSeed());
         assertArrayEquals(draws(new Generator(67280421310721L), 10), draws(new Generator(), 10));
-        assertSame(Generator.class, Generator.DEFAULT.getClass());
+    }
+
+    /** Reseeds the shared generator, as every user of it must; its unseeded state is not asserted here. */
+    @Test
+    void theDefaultGeneratorFollowsManualSeed() {
+        Generator.DEFAULT.manualSeed(1);
+        assertEquals(BigInteger.ONE, Generator.DEFAULT.initialSeed());
+        assertEquals(0x3f294e60, bits(Generator.DEFAULT.randn(1))[0]);
     }
 
     @ParameterizedTest
@@ -208,6 +214,33 @@ class GeneratorTest {
         for (int i = 0; i < 5; i++) {
             assertEquals((float) Math.fma(z[i], 3.0, 0.5), n[i], "element " + i);
         }
+    }
+
+    /**
+     * The scalar path computes {@code f32(fma64(z, std, mean))}: one double rounding, then the float one.
+     * Witness: mean = 1 + 2^−24 is the midpoint between the floats 1 and 1 + 2^−23, and std is picked so
+     * that z·std lies just above 2^−53 (half a double ulp at mean) yet rounds to 2^−53 exactly. Fused, the
+     * sum lands above the midpoint and rounds up; rounded first, it is a tie that goes to the even float 1.
+     */
+    @Test
+    void theScalarPathRoundsZTimesStdPlusMeanOnce() {
+        double mean = 1 + 0x1.0p-24;
+        double half = 0x1.0p-53;
+        for (long seed = 1; seed < 100; seed++) {
+            double z = new Generator(seed).randnDouble(1)[0];
+            double std0 = Math.abs(half / z);
+            for (int step = -4; step <= 4; step++) {
+                double std = std0 + step * Math.ulp(std0);
+                double p = z * std;
+                if (p == half && Math.fma(z, std, -half) > 0) {
+                    assertEquals(1f, (float) (p + mean), "the witness: rounding twice gives 1");
+                    assertEquals(1 + 0x1.0p-23f, new Generator(seed).normal(1, mean, std)[0],
+                            "seed " + seed + ", std " + std);
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no witness seed in 1..99");
     }
 
     // -------------------------------------------------------------------------------------- integers
