@@ -73,7 +73,10 @@ class AvxMathTest {
         });
     }
 
-    /** Over the angles 2π·k·2^−24 the kernel uses, sine and cosine are within 2^−23 (measured max 1.31·2^−24). */
+    /**
+     * Over the angles 2π·k·2^−24 the kernel uses, sine and cosine are within 2^−23 of the true values
+     * (measured maximum 1.31·2^−24).
+     */
     @Test
     void sincosAIsWithinTwoToMinus23OnTheKernelsAngles() {
         qt().forAll(integers().between(0, (1 << 24) - 1)).checkAssert(k -> {

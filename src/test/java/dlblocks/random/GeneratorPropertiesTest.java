@@ -215,7 +215,8 @@ class GeneratorPropertiesTest {
     void randnValuesAreFiniteAndNotAbsurd() {
         qt().forAll(longs().all(), integers().between(0, 200)).checkAssert((seed, n) -> {
             for (float x : new Generator(seed).randn(n)) {
-                // |z| ≤ sqrt(−2·ln 2^−53) ≈ 8.6 for the scalar path, ≤ sqrt(−2·ln 2^−24) ≈ 5.8 for the vector one.
+                // |z| ≤ sqrt(−2·ln 2^−53) ≈ 8.57 on the scalar path, ≤ sqrt(−2·ln 2^−24) ≈ 5.77 on the
+                // vector one: the smallest argument log can get.
                 assertTrue(Float.isFinite(x) && Math.abs(x) < 8.6f, "randn gave " + x);
             }
         });
