@@ -273,10 +273,13 @@ public class Tensor {
         requiresGrad = true;
     }
 
-    /** Adds {@code g} into {@link #grad()}; the engine calls this on leaves during backward. */
+    /**
+     * Adds {@code g} into {@link #grad()}; the engine calls this on leaves during backward. The first
+     * gradient is kept as it is (not copied), so the caller must hand over a tensor no one else holds.
+     */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.detach().clone();
+            grad = g.detach();
         } else {
             grad.add_(g);
         }
