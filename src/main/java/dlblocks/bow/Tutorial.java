@@ -2,6 +2,7 @@ package dlblocks.bow;
 
 import dlblocks.loss.NLLLoss;
 import dlblocks.optim.SGD;
+import dlblocks.tensor.Device;
 import dlblocks.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +45,12 @@ public final class Tutorial {
                              int epochs, double lr) {
         NLLLoss lossFunction = new NLLLoss();
         SGD optimizer = new SGD(model.parameters(), lr);
+        Device device = model.linear.weight.device(); // the inputs go where the model is (a no-op on the CPU)
         for (int epoch = 0; epoch < epochs; epoch++) {
             for (Example instance : data) {
                 model.zeroGrad();                                                   // Step 1
-                Tensor bowVec = BagOfWords.makeBowVector(instance.words(), wordToIx);  // Step 2
-                Tensor target = BagOfWords.makeTarget(instance.label(), labelToIx);
+                Tensor bowVec = BagOfWords.makeBowVector(instance.words(), wordToIx).to(device);  // Step 2
+                Tensor target = BagOfWords.makeTarget(instance.label(), labelToIx).to(device);
                 Tensor logProbs = model.forward(bowVec);                            // Step 3
                 Tensor loss = lossFunction.forward(logProbs, target);               // Step 4
                 loss.backward();

@@ -1,5 +1,6 @@
 package dlblocks.cli;
 
+import dlblocks.tensor.Backends;
 import dlblocks.tensor.Device;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -36,6 +37,7 @@ public final class Main implements Callable<Integer> {
 
     static int runWalkthrough(String deviceName) {
         Device device = Device.parse(deviceName);
+        Backends.of(device); // an unusable device fails here, before anything is printed
         new Walkthrough(System.out, device).run();
         System.out.flush();
         return 0;

@@ -3,6 +3,7 @@ package dlblocks.loss;
 import dlblocks.autograd.Function;
 import dlblocks.softmax.Softmax;
 import dlblocks.tensor.DType;
+import dlblocks.tensor.Devices;
 import dlblocks.tensor.Indexing;
 import dlblocks.tensor.Shape;
 import dlblocks.tensor.Tensor;
@@ -31,6 +32,10 @@ public final class Losses {
      * The only non-zero gradient is ∂L/∂input[i, yᵢ] = −wᵢ (÷ Σwᵢ for MEAN).
      */
     public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, Reduction reduction, long ignoreIndex) {
+        Devices.same(input, target);
+        if (weight != null) {
+            Devices.same(input, weight);
+        }
         boolean single = input.dim() == 1;
         Tensor x = single ? input.unsqueeze(0) : input;
         Tensor y = single ? target.reshape(1) : target;

@@ -13,8 +13,8 @@ public final class Indexing {
      */
     public static Tensor gather(Tensor a, int dim, Tensor index) {
         int d = Shape.wrapDim(dim, a.dim());
-        checkIndex(a.shape(), d, index, "gather");
         Arithmetic.sameDevice(a, index);
+        checkIndex(a.shape(), d, index, "gather");
         int[] shape = a.shape();
         return Function.apply("GatherBackward0",
                 () -> {
@@ -34,6 +34,7 @@ public final class Indexing {
      */
     public static Tensor scatterAdd(int[] shape, int dim, Tensor index, Tensor src) {
         int d = Shape.wrapDim(dim, shape.length);
+        Arithmetic.sameDevice(src, index);
         checkIndex(shape, d, index, "scatter_add");
         Tensor out = Tensor.zeros(src.dtype(), src.device(), shape);
         out.backend().scatterAdd(src.storage(), index.storage(), Shape.outer(shape, d),

@@ -1,0 +1,453 @@
+/*
+ * kernels.cu: the CUDA kernels behind dlblocks.cuda.CudaBackend, one per primitive of
+ * dlblocks.tensor.Backend. build-ptx.sh compiles this file ahead of time to PTX; the Java side loads
+ * that PTX with the CUDA driver API and launches these kernels by their extern "C" names.
+ *
+ * Conventions (docs/cuda.md explains them for students):
+ *  - Storage is flat, contiguous and row-major. float32 is stored as float, float64 as double, and
+ *    int64, int32 and bool all as long long (8 bytes), as the CPU stores them all in a long[].
+ *  - Elementwise kernels read their inputs as double, evaluate the formula in double and round once to
+ *    the output dtype, exactly as CpuBackend does. So +, -, *, /, sqrt, comparisons, copies and
+ *    conversions give the CPU's bits; exp, log, tanh, sigmoid and pow come from CUDA's libm and may
+ *    differ from Java's StrictMath in the last bits of the double, hence by one float32 ulp.
+ *  - Sums run one thread per output over j in ascending order, rounding after every addition as the
+ *    CPU does, so they are the CPU's sums bit for bit. No kernel uses atomics: every result is
+ *    deterministic.
+ *  - Compiled with --fmad=false, so the compiler never fuses a * b + c; the only fused multiply-adds
+ *    are the explicit fma() of ADD/SUB (the CPU's Math.fma) and the fmaf() of the SGEMM.
+ *  - Element counts fit in int (the Java side uses int); loops are grid-stride with 64-bit indices.
+ */
+
+/* The Java enums, in their declaration order (PtxTest checks these lists against the Java enums). */
+enum DType { FLOAT32, FLOAT64, INT64, INT32, BOOL };
+enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, STEP, ADD_SCALAR, MUL_SCALAR, POW_SCALAR, SCALAR_DIV, FILL };
+enum BinaryOp { ADD, SUB, MUL, DIV, MAXIMUM, EQ, GT };
+enum ReduceOp { SUM, MAX };
+
+#define MAX_RANK 8
+
+/* Shape and strides of a strided read, passed by value (100 bytes of kernel parameters). Element i
+ * of the output (row-major in shape) reads a[Σ index[d]·a[d]] (and b[Σ index[d]·b[d]] for zip). */
+struct Layout {
+    int rank;
+    int shape[MAX_RANK];
+    int a[MAX_RANK];
+    int b[MAX_RANK];
+};
+
+#define FOR_EACH(i, n) \
+    for (long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x; i < (long long) (n); \
+         i += (long long) blockDim.x * gridDim.x)
+
+/* ------------------------------------------------------------------ loading and storing elements */
+
+/* Element i as a double (int64 converts with rounding to nearest, as Java's (double) long does). */
+__device__ __forceinline__ double load(const void* p, int dtype, long long i) {
+    switch (dtype) {
+    case FLOAT32: return ((const float*) p)[i];
+    case FLOAT64: return ((const double*) p)[i];
+    default: return (double) ((const long long*) p)[i];
+    }
+}
+
+/* Java's (long) v: truncation toward zero, NaN gives 0, out-of-range values saturate. */
+__device__ __forceinline__ long long javaLong(double v) {
+    if (v != v) return 0;
+    if (v >= 9223372036854775807.0) return 9223372036854775807LL;
+    if (v <= -9223372036854775808.0) return (-9223372036854775807LL - 1);
+    return (long long) v;
+}
+
+/* Java's (int) v. */
+__device__ __forceinline__ int javaInt(double v) {
+    if (v != v) return 0;
+    if (v >= 2147483647.0) return 2147483647;
+    if (v <= -2147483648.0) return (-2147483647 - 1);
+    return (int) v;
+}
+
+/* DType.round: v rounded once to the dtype, still as a double. */
+__device__ __forceinline__ double roundTo(int dtype, double v) {
+    switch (dtype) {
+    case FLOAT32: return (double) (float) v;
+    case FLOAT64: return v;
+    case INT64: return (double) javaLong(v);
+    case INT32: return (double) javaInt(v);
+    default: return v != 0 ? 1.0 : 0.0;
+    }
+}
+
+/* CpuStorage.set: stores v rounded once to the dtype. */
+__device__ __forceinline__ void store(void* p, int dtype, long long i, double v) {
+    switch (dtype) {
+    case FLOAT32: ((float*) p)[i] = (float) v; break;
+    case FLOAT64: ((double*) p)[i] = v; break;
+    case INT64: ((long long*) p)[i] = javaLong(v); break;
+    case INT32: ((long long*) p)[i] = javaInt(v); break;
+    default: ((long long*) p)[i] = v != 0 ? 1 : 0; break;
+    }
+}
+
+/* Storage offsets of output element i for the operands a and b of a layout. */
+__device__ __forceinline__ void offsets(const Layout& L, long long i, long long& oa, long long& ob) {
+    oa = 0;
+    ob = 0;
+#pragma unroll
+    for (int d = MAX_RANK - 1; d >= 0; --d) {
+        if (d < L.rank) {
+            long long index = i % L.shape[d];
+            i /= L.shape[d];
+            oa += index * L.a[d];
+            ob += index * L.b[d];
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ copies */
+
+/* dst[i] = src[i], converted to dst's dtype. */
+extern "C" __global__ void copy_convert(const void* src, int srcType, void* dst, int dstType, int n) {
+    FOR_EACH(i, n) store(dst, dstType, i, load(src, srcType, i));
+}
+
+/* out[i] = in[offset + Σ index[d]·L.a[d]]: transposes, broadcasts and slices. */
+extern "C" __global__ void strided_copy(const void* in, int inType, int offset, Layout L, void* out, int outType,
+                                        int n) {
+    FOR_EACH(i, n) {
+        long long oa, ob;
+        offsets(L, i, oa, ob);
+        store(out, outType, i, load(in, inType, offset + oa));
+    }
+}
+
+/* ------------------------------------------------------------------ elementwise */
+
+/* Java's StrictMath.pow where it differs from C's pow: y NaN gives NaN, and so does (±1)^(±∞). */
+__device__ __forceinline__ double javaPow(double x, double y) {
+    if (y != y || (fabs(x) == 1.0 && isinf(y))) return __longlong_as_double(0x7ff8000000000000LL);
+    return pow(x, y);
+}
+
+/* The formulas of dlblocks.tensor.UnaryOp, in double. */
+__device__ __forceinline__ double unary(int op, double x, double s) {
+    switch (op) {
+    case NEG: return -x;
+    case ABS: return fabs(x);
+    case EXP: return exp(x);
+    case LOG: return log(x);
+    case SQRT: return sqrt(x);
+    case TANH: return tanh(x);
+    case SIGMOID:
+        if (x >= 0) return 1 / (1 + exp(-x));
+        else {
+            double e = exp(x);
+            return e / (1 + e);
+        }
+    case RELU: return x < 0 ? 0.0 : x;
+    case STEP: return x > 0 ? 1.0 : 0.0;
+    case ADD_SCALAR: return x + s;
+    case MUL_SCALAR: return x * s;
+    case POW_SCALAR: return javaPow(x, s);
+    case SCALAR_DIV: return s / x;
+    default: return s; /* FILL */
+    }
+}
+
+/* Java's Math.max for two non-NaN doubles: +0 counts as larger than -0. */
+__device__ __forceinline__ double javaMax(double a, double b) {
+    if (a == 0.0 && b == 0.0) return signbit(a) ? b : a;
+    return a >= b ? a : b;
+}
+
+/* The formulas of dlblocks.tensor.BinaryOp, in double. ADD and SUB are one fused a ± s·b. */
+__device__ __forceinline__ double binary(int op, double a, double b, double s) {
+    switch (op) {
+    case ADD: return fma(s, b, a);
+    case SUB: return fma(-s, b, a);
+    case MUL: return a * b;
+    case DIV: return a / b;
+    case MAXIMUM: return (a != a || b != b) ? __longlong_as_double(0x7ff8000000000000LL) : javaMax(a, b);
+    case EQ: return a == b ? 1.0 : 0.0;
+    default: return a > b ? 1.0 : 0.0; /* GT */
+    }
+}
+
+/* out[i] = op(in[i], s). out may be in. */
+extern "C" __global__ void map_unary(int op, double s, const void* in, int inType, void* out, int outType, int n) {
+    FOR_EACH(i, n) store(out, outType, i, unary(op, load(in, inType, i), s));
+}
+
+/* out[i] = op(a[offsetA(i)], b[offsetB(i)], s); a broadcast dimension has stride 0. */
+extern "C" __global__ void zip_binary(int op, double s, const void* a, int aType, const void* b, int bType, Layout L,
+                                      void* out, int outType, int n) {
+    FOR_EACH(i, n) {
+        long long oa, ob;
+        offsets(L, i, oa, ob);
+        store(out, outType, i, binary(op, load(a, aType, oa), load(b, bType, ob), s));
+    }
+}
+
+/* ------------------------------------------------------------------ reductions along a dimension */
+
+/* in viewed as (outer, n, inner): out[o][i] = SUM or MAX over j of in[o][j][i], one thread per output,
+ * j ascending, rounding after every addition: the CPU's loop. */
+extern "C" __global__ void reduce_dim(int op, const void* in, int inType, void* out, int outType, int outer, int n,
+                                      int inner) {
+    FOR_EACH(t, (long long) outer * inner) {
+        long long o = t / inner, i = t % inner;
+        long long base = o * n * inner + i;
+        double acc = op == SUM ? 0.0 : -INFINITY;
+        for (int j = 0; j < n; ++j) {
+            double v = load(in, inType, base + (long long) j * inner);
+            if (op == SUM) {
+                acc = roundTo(outType, acc + v);
+            } else if (v != v || v > acc) {
+                acc = v;
+                if (v != v) break; /* NaN is the maximum */
+            }
+        }
+        store(out, outType, t, acc);
+    }
+}
+
+/* The first j holding the maximum (a NaN counts as the maximum), into int64 out. */
+extern "C" __global__ void argmax_dim(const void* in, int inType, long long* out, int outer, int n, int inner) {
+    FOR_EACH(t, (long long) outer * inner) {
+        long long o = t / inner, i = t % inner;
+        long long base = o * n * inner + i;
+        int best = 0;
+        double max = load(in, inType, base);
+        for (int j = 1; j < n && max == max; ++j) {
+            double v = load(in, inType, base + (long long) j * inner);
+            if (v > max || v != v) {
+                max = v;
+                best = j;
+            }
+        }
+        out[t] = best;
+    }
+}
+
+/* ------------------------------------------------------------------ indexing */
+
+/* in as (outer, n, inner), index and out as (outer, j, inner): out[o][q][i] = in[o][index[o][q][i]][i]. */
+extern "C" __global__ void gather_dim(const void* in, int inType, int outer, int n, int inner,
+                                      const long long* index, int j, void* out, int outType) {
+    FOR_EACH(t, (long long) outer * j * inner) {
+        long long i = t % inner, o = t / ((long long) j * inner);
+        store(out, outType, t, load(in, inType, (o * n + index[t]) * inner + i));
+    }
+}
+
+/* The adjoint of gather: out[o][index[o][q][i]][i] += src[o][q][i]. One thread per element of out adds
+ * its contributions in ascending q, as the CPU's loop does: deterministic, no atomics. */
+extern "C" __global__ void scatter_add_dim(const void* src, int srcType, const long long* index, int outer, int j,
+                                           int inner, int n, void* out, int outType) {
+    FOR_EACH(t, (long long) outer * n * inner) {
+        long long i = t % inner, r = (t / inner) % n, o = t / ((long long) n * inner);
+        double acc = load(out, outType, t);
+        bool touched = false;
+        for (int q = 0; q < j; ++q) {
+            long long at = (o * j + q) * inner + i;
+            if (index[at] == r) {
+                acc = roundTo(outType, acc + load(src, srcType, at));
+                touched = true;
+            }
+        }
+        if (touched) store(out, outType, t, acc);
+    }
+}
+
+/* ------------------------------------------------------------------ SGEMM: C (M×N) = A (M×K) · B (K×N)
+ *
+ * Each block of 256 threads computes a BM×BN = 128×128 tile of C. It walks K in steps of BK = 8: the
+ * block copies an 128×8 slice of A and an 8×128 slice of B into shared memory, then every thread
+ * multiplies them into its own 8×8 block of C held in registers (64 accumulators). Each value a thread
+ * reads from shared memory is used 8 times (register blocking), which is what makes this fast: 64
+ * fused multiply-adds per 16 shared-memory reads.
+ *
+ * Thread (tx, ty) of the 16×16 grid owns rows ty*4 + {0..3} and 64 + ty*4 + {0..3}, and likewise
+ * columns, so that a warp reads consecutive float4s from shared memory without bank conflicts.
+ * Shared memory is double-buffered: while the block computes on one slice, each thread has already
+ * loaded its part of the next slice into registers; one __syncthreads per slice suffices.
+ *
+ * Boundaries: elements outside A or B load as 0, so partial tiles compute correctly for any M, N, K
+ * (1, primes, ...); stores outside C are skipped. A slice is read with float4 loads when its rows
+ * start on 16-byte boundaries (leading dimension a multiple of 4) and lie wholly inside the matrix.
+ *
+ * Split-K: blockIdx.z takes the K range [z·kChunk, (z+1)·kChunk) and writes its partial product to
+ * C + z·M·N; sgemm_splitk_sum then adds the partials in order of z. The Java side splits K only when
+ * M×N alone gives too few blocks to fill the GPU (a 1×V times V×6 product, say).
+ *
+ * Each accumulator sums its terms in ascending k with fmaf (one rounding per term), so a result
+ * differs from the CPU's (product rounded, then sum rounded) by at most the derived bound
+ * Tolerances.cudaMatmulBound.
+ */
+#define BM 128
+#define BN 128
+#define BK 8
+#define PAD 4 /* shared rows padded so that the transposing stores avoid bank conflicts */
+
+/* Four consecutive elements of a row-major matrix (leading dimension ld) at row r, columns c..c+3,
+ * with zeros outside rLimit × cLimit. */
+__device__ __forceinline__ float4 load4(const float* __restrict__ p, int r, int c, int ld, int rLimit, int cLimit,
+                                        bool vector) {
+    float4 v = make_float4(0.f, 0.f, 0.f, 0.f);
+    if (r < rLimit) {
+        const float* q = p + (long long) r * ld + c;
+        if (vector && c + 3 < cLimit) {
+            v = *reinterpret_cast<const float4*>(q);
+        } else {
+            if (c < cLimit) v.x = q[0];
+            if (c + 1 < cLimit) v.y = q[1];
+            if (c + 2 < cLimit) v.z = q[2];
+            if (c + 3 < cLimit) v.w = q[3];
+        }
+    }
+    return v;
+}
+
+/* TA: A is stored K×M (we multiply by its transpose); TB: B is stored N×K. */
+template <bool TA, bool TB>
+__device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+                                      int M, int N, int K, int kChunk) {
+    __shared__ __align__(16) float As[2][BK][BM + PAD]; /* As[k][m]: the A slice, k-major */
+    __shared__ __align__(16) float Bs[2][BK][BN + PAD]; /* Bs[k][n] */
+
+    const int tid = threadIdx.x;
+    const int tx = tid % 16, ty = tid / 16;
+    const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+    const int kBegin = blockIdx.z * kChunk;
+    const int kEnd = min(K, kBegin + kChunk);
+    C += (long long) blockIdx.z * M * N;
+
+    /* Which four elements of each slice this thread copies. Stored row-major along K (A not
+     * transposed, B transposed), a thread takes 4 consecutive k of one row (256 threads = 128 rows × 2);
+     * stored along M or N, it takes 4 consecutive rows/columns of one k (8 k × 32 threads). */
+    const int aRow = TA ? tid / 32 : tid / 2, aCol = TA ? (tid % 32) * 4 : (tid % 2) * 4;
+    const int bRow = TB ? tid / 2 : tid / 32, bCol = TB ? (tid % 2) * 4 : (tid % 32) * 4;
+    const bool aVector = (TA ? M : K) % 4 == 0;
+    const bool bVector = (TB ? K : N) % 4 == 0;
+
+    float acc[8][8];
+#pragma unroll
+    for (int i = 0; i < 8; ++i)
+#pragma unroll
+        for (int j = 0; j < 8; ++j) acc[i][j] = 0.f;
+
+    float4 aNext, bNext;
+    auto fetch = [&](int k0) {
+        aNext = TA ? load4(A, k0 + aRow, row0 + aCol, M, kEnd, M, aVector)
+                   : load4(A, row0 + aRow, k0 + aCol, K, M, kEnd, aVector);
+        bNext = TB ? load4(B, col0 + bRow, k0 + bCol, K, N, kEnd, bVector)
+                   : load4(B, k0 + bRow, col0 + bCol, N, kEnd, N, bVector);
+    };
+    auto put = [&](int buf) {
+        if (TA) {
+            *reinterpret_cast<float4*>(&As[buf][aRow][aCol]) = aNext;
+        } else {
+            As[buf][aCol + 0][aRow] = aNext.x;
+            As[buf][aCol + 1][aRow] = aNext.y;
+            As[buf][aCol + 2][aRow] = aNext.z;
+            As[buf][aCol + 3][aRow] = aNext.w;
+        }
+        if (TB) {
+            Bs[buf][bCol + 0][bRow] = bNext.x;
+            Bs[buf][bCol + 1][bRow] = bNext.y;
+            Bs[buf][bCol + 2][bRow] = bNext.z;
+            Bs[buf][bCol + 3][bRow] = bNext.w;
+        } else {
+            *reinterpret_cast<float4*>(&Bs[buf][bRow][bCol]) = bNext;
+        }
+    };
+
+    fetch(kBegin);
+    put(0);
+    __syncthreads();
+    int buf = 0;
+    for (int k0 = kBegin; k0 < kEnd; k0 += BK) {
+        const bool more = k0 + BK < kEnd;
+        if (more) fetch(k0 + BK); /* global loads in flight while we compute */
+#pragma unroll
+        for (int kk = 0; kk < BK; ++kk) {
+            float4 a0 = *reinterpret_cast<const float4*>(&As[buf][kk][ty * 4]);
+            float4 a1 = *reinterpret_cast<const float4*>(&As[buf][kk][64 + ty * 4]);
+            float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][kk][tx * 4]);
+            float4 b1 = *reinterpret_cast<const float4*>(&Bs[buf][kk][64 + tx * 4]);
+            const float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+            const float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+#pragma unroll
+            for (int i = 0; i < 8; ++i)
+#pragma unroll
+                for (int j = 0; j < 8; ++j) acc[i][j] = fmaf(a[i], b[j], acc[i][j]);
+        }
+        if (more) put(buf ^ 1);
+        __syncthreads();
+        buf ^= 1;
+    }
+
+    const bool cVector = N % 4 == 0;
+#pragma unroll
+    for (int i = 0; i < 8; ++i) {
+        const int row = row0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + i - 4);
+        if (row >= M) continue;
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+            const int col = col0 + h * 64 + tx * 4;
+            float* c = C + (long long) row * N + col;
+            const float* v = &acc[i][h * 4];
+            if (cVector && col + 3 < N) {
+                *reinterpret_cast<float4*>(c) = make_float4(v[0], v[1], v[2], v[3]);
+            } else {
+#pragma unroll
+                for (int e = 0; e < 4; ++e)
+                    if (col + e < N) c[e] = v[e];
+            }
+        }
+    }
+}
+
+#define SGEMM_KERNEL(name, ta, tb)                                                                          \
+    extern "C" __global__ void __launch_bounds__(256, 2)                                                    \
+        name(const float* A, const float* B, float* C, int M, int N, int K, int kChunk) {                   \
+        sgemm<ta, tb>(A, B, C, M, N, K, kChunk);                                                            \
+    }
+SGEMM_KERNEL(sgemm_nn, false, false)
+SGEMM_KERNEL(sgemm_nt, false, true)
+SGEMM_KERNEL(sgemm_tn, true, false)
+SGEMM_KERNEL(sgemm_tt, true, true)
+
+/* C[i] = Σ over z of partial[z][i], z ascending. */
+extern "C" __global__ void sgemm_splitk_sum(const float* partial, float* C, int count, int splits) {
+    FOR_EACH(i, count) {
+        float acc = partial[i];
+        for (int z = 1; z < splits; ++z) acc += partial[(long long) z * count + i];
+        C[i] = acc;
+    }
+}
+
+/* ------------------------------------------------------------------ DGEMM (float64)
+ *
+ * A plain 16×16 shared-memory tiling, one output per thread. It multiplies and adds with separate
+ * roundings (__dmul_rn, __dadd_rn are never fused) in ascending k, which is exactly the CPU's loop: the
+ * float64 product equals the CPU's bit for bit. float64 is for gradient checks, where this matters
+ * more than speed.
+ */
+#define DT 16
+extern "C" __global__ void dgemm(const double* A, const double* B, double* C, int M, int N, int K, int transA,
+                                 int transB) {
+    __shared__ double As[DT][DT], Bs[DT][DT];
+    const int tx = threadIdx.x, ty = threadIdx.y;
+    const int row = blockIdx.y * DT + ty, col = blockIdx.x * DT + tx;
+    double acc = 0.0;
+    for (int k0 = 0; k0 < K; k0 += DT) {
+        const int ka = k0 + tx, kb = k0 + ty;
+        As[ty][tx] = row < M && ka < K ? A[transA ? (long long) ka * M + row : (long long) row * K + ka] : 0.0;
+        Bs[ty][tx] = kb < K && col < N ? B[transB ? (long long) col * K + kb : (long long) kb * N + col] : 0.0;
+        __syncthreads();
+        const int steps = min(DT, K - k0);
+        for (int kk = 0; kk < steps; ++kk) acc = __dadd_rn(acc, __dmul_rn(As[ty][kk], Bs[kk][tx]));
+        __syncthreads();
+    }
+    if (row < M && col < N) C[(long long) row * N + col] = acc;
+}

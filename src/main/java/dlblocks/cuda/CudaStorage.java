@@ -1,0 +1,105 @@
+package dlblocks.cuda;
+
+import dlblocks.tensor.DType;
+import dlblocks.tensor.Device;
+import dlblocks.tensor.Storage;
+import java.lang.ref.Cleaner;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Elements in GPU memory: float32 as 4-byte floats, float64 as doubles, and int64, int32 and bool as
+ * 8-byte integers (as the CPU keeps them all in a {@code long[]}).
+ *
+ * <p>Freeing is deterministic: {@link #release()} (which a closing {@code MemoryScope} calls) gives the
+ * memory back at once; any later kernel on this storage fails with an {@link IllegalStateException}. A
+ * storage nobody releases is freed by a {@link Cleaner} once the garbage collector finds it unreachable.
+ *
+ * <p>A storage from {@code zeros} is zero-filled lazily: the {@code cuMemsetD32} runs only if something
+ * reads the storage before a kernel has written all of it (most new storages are outputs, which a kernel
+ * overwrites at once, so the fill would be wasted).
+ */
+public final class CudaStorage implements Storage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final CudaBackend backend;
+    private final DType dtype;
+    private final int numel;
+    private final DeviceMemory.Block block; // null when numel is 0
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean released;
+    private boolean zeroPending;
+
+    CudaStorage(CudaBackend backend, DType dtype, int numel, boolean zeroPending) {
+        this.backend = backend;
+        this.dtype = dtype;
+        this.numel = numel;
+        this.block = numel == 0 ? null : backend.memory().allocate(bytes(dtype, numel));
+        this.zeroPending = zeroPending;
+        DeviceMemory memory = backend.memory();
+        DeviceMemory.Block b = block; // the cleaning action must not refer to this storage
+        this.cleanable = b == null ? null : CLEANER.register(this, () -> memory.free(b));
+    }
+
+    /** Bytes for numel elements of dtype: 4 for float32, 8 for everything else. */
+    static long bytes(DType dtype, int numel) {
+        return (long) numel * (dtype == DType.FLOAT32 ? 4 : 8);
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public int numel() {
+        return numel;
+    }
+
+    @Override
+    public Device device() {
+        return backend.device();
+    }
+
+    /** The bytes of device memory the elements take. */
+    public long byteSize() {
+        return bytes(dtype, numel);
+    }
+
+    /** Frees the device memory now. Safe to call more than once. */
+    @Override
+    public void release() {
+        released = true;
+        if (cleanable != null) {
+            cleanable.clean(); // runs the free at most once
+        }
+    }
+
+    public boolean isReleased() {
+        return released;
+    }
+
+    /** The device address, for a kernel that reads this storage (zero-filling it first if pending). */
+    CUdeviceptr input() {
+        CUdeviceptr p = pointer();
+        if (zeroPending) {
+            zeroPending = false;
+            backend.fillWords(p, 0, byteSize() / 4);
+        }
+        return p;
+    }
+
+    /** The device address, for a kernel that overwrites every element of this storage. */
+    CUdeviceptr output() {
+        CUdeviceptr p = pointer();
+        zeroPending = false;
+        return p;
+    }
+
+    private CUdeviceptr pointer() {
+        if (released) {
+            throw new IllegalStateException("this CUDA tensor's memory was freed (by a MemoryScope that closed, or "
+                    + "by release()); it cannot be used any more; keep it with MemoryScope.keep(t) to use it later");
+        }
+        return block == null ? new CUdeviceptr() : block.pointer;
+    }
+}

@@ -1,0 +1,39 @@
+package dlblocks.cuda;
+
+/**
+ * How the SGEMM kernel is launched for an m×k by k×n product: a grid of 128×128 output tiles, and, when
+ * that grid is too small to keep the GPU busy, K split into chunks computed by separate blocks
+ * (split-K). A 1×71272 by 71272×6 product (a BoW vector times Wᵀ) is one tile; unsplit, one block would
+ * walk all of K while the other SMs idle.
+ *
+ * @param gridX  tiles across n
+ * @param gridY  tiles down m
+ * @param splits chunks of K (1: no split); each writes a partial product that sgemm_splitk_sum adds up
+ * @param kChunk the length of each chunk, a multiple of the kernel's BK = 8; the last may be shorter
+ */
+record MatmulPlan(int gridX, int gridY, int splits, int kChunk) {
+    static final int TILE = 128;
+    static final int BK = 8;
+    /** A chunk shorter than this would spend more time starting and storing than multiplying. */
+    static final int MIN_CHUNK = 256;
+
+    /**
+     * The plan for k ≥ 1, given how many SGEMM blocks the GPU runs at once ({@code slots}: 2 per SM, as
+     * {@code __launch_bounds__(256, 2)} allows).
+     */
+    static MatmulPlan of(int m, int n, int k, int slots) {
+        if (m < 1 || n < 1 || k < 1) {
+            throw new IllegalArgumentException("a plan needs m, n, k >= 1, got " + m + ", " + n + ", " + k);
+        }
+        int gridX = ceilDiv(n, TILE);
+        int gridY = ceilDiv(m, TILE);
+        long tiles = (long) gridX * gridY;
+        int splits = tiles >= slots ? 1 : (int) Math.max(1, Math.min(slots / tiles, k / MIN_CHUNK));
+        int kChunk = ceilDiv(ceilDiv(k, splits), BK) * BK;
+        return new MatmulPlan(gridX, gridY, ceilDiv(k, kChunk), kChunk);
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

@@ -1,0 +1,155 @@
+package dlblocks.cuda;
+
+import dlblocks.affine.Linear;
+import dlblocks.bow.BagOfWords;
+import dlblocks.bow.BoWClassifier;
+import dlblocks.bow.Vocabulary;
+import dlblocks.loss.NLLLoss;
+import dlblocks.optim.SGD;
+import dlblocks.random.Generator;
+import dlblocks.tensor.Backends;
+import dlblocks.tensor.DType;
+import dlblocks.tensor.Device;
+import dlblocks.tensor.MemoryScope;
+import dlblocks.tensor.Storage;
+import dlblocks.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Speed on a GPU (a program, not a test: timings are not assertions). Prints one {@code BENCH} line per
+ * measurement and a {@code TARGET} line per target of issue 4 (on an H200: Linear forward + backward at
+ * batch 256, 4096 → 4096 at ≥ 40 TFLOP/s; the tutorial's one-sentence SGD step in ≤ 200 µs).
+ *
+ * <pre>java -cp ... dlblocks.cuda.CudaBenchmarks</pre>
+ */
+public final class CudaBenchmarks {
+    private CudaBenchmarks() {
+    }
+
+    public static void main(String[] args) {
+        if (!Backends.cudaIsAvailable()) {
+            System.out.println("SKIP CUDA is not available: " + Backends.cudaUnavailableReason());
+            return;
+        }
+        Device cuda = Device.cuda(0);
+        CudaBackend gpu = (CudaBackend) Backends.of(cuda);
+        double linear = linear(cuda, gpu);
+        sgemm(gpu, 256, 4096, 4096, false, true, "sgemm_nt_256x4096x4096 (Linear forward x·Wᵀ)");
+        sgemm(gpu, 256, 4096, 4096, false, false, "sgemm_nn_256x4096x4096 (Linear ∂L/∂x = g·W)");
+        sgemm(gpu, 4096, 256, 4096, true, false, "sgemm_tn_4096x256x4096 (Linear ∂L/∂W = gᵀ·x)");
+        sgemm(gpu, 4096, 4096, 4096, false, false, "sgemm_4096");
+        sgemm(gpu, 8192, 8192, 8192, false, false, "sgemm_8192");
+        double small = sgdStep(cuda, gpu, 26, 2000);
+        double large = sgdStep(cuda, gpu, 71272, 1000);
+        sgdStep(Device.CPU, null, 26, 2000);
+        sgdStep(Device.CPU, null, 71272, 300);
+        target("linear_fwd_bwd >= 40 TFLOP/s", linear >= 40, String.format(Locale.ROOT, "%.1f TFLOP/s", linear));
+        target("sgd_step_v26 <= 200 us", small <= 200, String.format(Locale.ROOT, "%.0f us", small));
+        target("sgd_step_v71272 <= 200 us", large <= 200, String.format(Locale.ROOT, "%.0f us", large));
+    }
+
+    static void target(String what, boolean met, String value) {
+        System.out.println("TARGET " + what + ": " + (met ? "MET" : "MISSED") + " (" + value + ")");
+    }
+
+    /** Linear(4096, 4096) forward and backward on a batch of 256: 3 products of 2·256·4096·4096 flops. */
+    static double linear(Device cuda, CudaBackend gpu) {
+        Generator g = new Generator(1);
+        Linear lin = new Linear(4096, 4096, true, g);
+        lin.to(cuda);
+        Tensor x = Tensor.randn(g, 256, 4096).to(cuda).requiresGrad_(true);
+        Tensor upstream = Tensor.randn(g, 256, 4096).to(cuda);
+        Runnable iteration = () -> {
+            try (MemoryScope scope = MemoryScope.open()) {
+                lin.zeroGrad();
+                if (x.grad() != null) {
+                    x.grad().storage().release();
+                    x.setGrad(null);
+                }
+                lin.forward(x).backward(upstream);
+            }
+        };
+        for (int i = 0; i < 5; i++) iteration.run();
+        gpu.synchronize();
+        int n = 30;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) iteration.run();
+        gpu.synchronize();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double tflops = 3.0 * 2 * 256 * 4096 * 4096 * n / seconds / 1e12;
+        System.out.printf(Locale.ROOT, "BENCH linear_fwd_bwd_256x4096x4096 %.1f TFLOP/s (%.0f us per iteration)%n",
+                tflops, seconds / n * 1e6);
+        return tflops;
+    }
+
+    /** One product through the backend, timed over repetitions after a warm-up. */
+    static void sgemm(CudaBackend gpu, int m, int n, int k, boolean transA, boolean transB, String name) {
+        Generator g = new Generator(2);
+        Storage a = gpu.fromFloats(g.randn(m * k));
+        Storage b = gpu.fromFloats(g.randn(k * n));
+        Storage out = gpu.zeros(DType.FLOAT32, m * n);
+        gpu.matmul(a, transA, b, transB, m, k, n, out);
+        gpu.synchronize();
+        double flops = 2.0 * m * n * k;
+        int reps = (int) Math.max(3, Math.min(50, 2e12 / flops));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) gpu.matmul(a, transA, b, transB, m, k, n, out);
+        gpu.synchronize();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "BENCH %s %.1f TFLOP/s (%.0f us per product)%n", name, flops * reps / seconds / 1e12,
+                seconds / reps * 1e6);
+        a.release();
+        b.release();
+        out.release();
+        gpu.emptyCache();
+    }
+
+    /**
+     * The tutorial's step for one sentence (tutorial §"Example: Logistic Regression Bag-of-Words
+     * classifier"): zeroGrad, make the BoW vector and target and move them to the device, forward,
+     * NLLLoss, backward, SGD step; 6 labels, a vocabulary of {@code vocab} words, 10-word sentences.
+     * Returns microseconds per step.
+     */
+    static double sgdStep(Device device, CudaBackend gpu, int vocab, int steps) {
+        Generator g = new Generator(3);
+        List<List<String>> words = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int w = 0; w < vocab; w++) all.add("w" + w);
+        words.add(all);
+        Vocabulary wordToIx = Vocabulary.build(words);
+        Vocabulary labelToIx = Vocabulary.of("A", "B", "C", "D", "E", "F");
+        List<List<String>> sentences = new ArrayList<>();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int s = 0; s < 64; s++) {
+            List<String> sentence = new ArrayList<>();
+            for (int w = 0; w < 10; w++) sentence.add("w" + r.nextInt(vocab));
+            sentences.add(sentence);
+        }
+        BoWClassifier model = new BoWClassifier(6, vocab, g);
+        model.to(device);
+        SGD optimizer = new SGD(model.parameters(), 0.1);
+        NLLLoss lossFunction = new NLLLoss();
+        int[] i = {0};
+        Runnable step = () -> {
+            try (MemoryScope scope = MemoryScope.open()) {
+                int s = i[0]++ % sentences.size();
+                model.zeroGrad();
+                Tensor bowVec = BagOfWords.makeBowVector(sentences.get(s), wordToIx).to(device);
+                Tensor target = BagOfWords.makeTarget(labelToIx.words().get(s % 6), labelToIx).to(device);
+                Tensor loss = lossFunction.forward(model.forward(bowVec), target);
+                loss.backward();
+                optimizer.step();
+            }
+        };
+        for (int w = 0; w < Math.min(200, steps); w++) step.run();
+        if (gpu != null) gpu.synchronize();
+        long t0 = System.nanoTime();
+        for (int w = 0; w < steps; w++) step.run();
+        if (gpu != null) gpu.synchronize();
+        double us = (System.nanoTime() - t0) / 1e3 / steps;
+        System.out.printf(Locale.ROOT, "BENCH sgd_step_v%d_%s %.1f us per step%n", vocab, device, us);
+        return us;
+    }
+}
