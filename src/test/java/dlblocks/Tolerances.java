@@ -25,6 +25,16 @@ public final class Tolerances {
         return 2 * nu / (1 - nu) * sumOfAbs;
     }
 
+    /**
+     * Bound on |fl(fl(a + b) − b) − a| for float32 a, b (no overflow). With s = fl(a + b) = (a + b) + e₁,
+     * |e₁| ≤ u·|a + b|, the subtraction computes s − b = a + e₁ and rounds it once more:
+     * |fl(a + e₁) − a| ≤ |e₁| + u·|a + e₁| ≤ u·|a + b| + u·(|a| + u·|a + b|) = u·|a| + u(1 + u)·|a + b|.
+     * It is reached: a = 1, b = 2²⁴ gives fl(a + b) = 2²⁴ (a tie, to even) and an error of exactly 1.
+     */
+    public static double f32AddSubRoundTripBound(double a, double b) {
+        return F32_U * Math.abs(a) + F32_U * (1 + F32_U) * Math.abs(a + b);
+    }
+
     /** torch.autograd.gradcheck's defaults, used by GradCheck in float64. */
     public static final double GRADCHECK_ATOL = 1e-5;
     public static final double GRADCHECK_RTOL = 1e-3;

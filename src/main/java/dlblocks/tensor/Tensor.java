@@ -337,12 +337,15 @@ public class Tensor {
         if (numel() != 1) {
             throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
         }
-        return get();
+        return valueAt(0);
     }
 
     /** The element at {@code index} (one index per dimension; negative counts from the end). */
     public double get(int... index) {
-        int flat = flatIndex(index);
+        return valueAt(flatIndex(index));
+    }
+
+    private double valueAt(int flat) {
         if (storage instanceof CpuStorage) {
             return ((CpuStorage) storage).get(flat);
         }
@@ -575,7 +578,7 @@ public class Tensor {
             throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but self is "
                     + shape.length + "D");
         }
-        return shape.length < 2 ? this : transpose(0, 1);
+        return shape.length < 2 ? this : Views.transpose(this, 0, 1, "TBackward0");
     }
 
     /** {@code t.select(dim, index)}; {@code w.select(1, j)} is {@code w[:, j]}. */
@@ -590,13 +593,13 @@ public class Tensor {
 
     /** {@code t.unsqueeze(dim)}. */
     public Tensor unsqueeze(int dim) {
-        return Views.view(this, Shape.insert(shape, Shape.wrapDim(dim, shape.length + 1)));
+        return Views.view(this, Shape.insert(shape, Shape.wrapDim(dim, shape.length + 1)), "UnsqueezeBackward0");
     }
 
     /** {@code t.squeeze(dim)}: drops dimension dim if its size is 1. */
     public Tensor squeeze(int dim) {
         int d = Shape.wrapDim(dim, shape.length);
-        return shape.length == 0 || shape[d] != 1 ? this : Views.view(this, Shape.remove(shape, d));
+        return shape.length == 0 || shape[d] != 1 ? this : Views.view(this, Shape.remove(shape, d), "SqueezeBackward1");
     }
 
     // ---------------------------------------------------------------- linear algebra (LinearAlgebra.java)
@@ -659,7 +662,11 @@ public class Tensor {
         if (Arrays.equals(s.shape, shape)) {
             backend().copy(s.storage, storage);
         } else {
-            Shape.broadcast(shape, s.shape); // throws naming both shapes when they do not fit
+            int[] out = Shape.broadcast(shape, s.shape); // throws naming both shapes when they do not fit
+            if (!Arrays.equals(out, shape)) {
+                throw new IllegalArgumentException("output with shape " + Shape.str(shape)
+                        + " doesn't match the broadcast shape " + Shape.str(out));
+            }
             backend().strided(s.storage, 0, Shape.broadcastStrides(s.shape, shape), shape, storage);
         }
         return this;
