@@ -67,6 +67,8 @@ class ErrorsTest {
     void mmNeedsMatricesOfOneDtype() {
         assertEquals("mm: expected 2-D tensors, got 1-D and 2-D",
                 message(IllegalArgumentException.class, () -> Tensor.zeros(2).mm(Tensor.zeros(2, 2))));
+        assertEquals("mm: expected 2-D tensors, got 2-D and 3-D",
+                message(IllegalArgumentException.class, () -> Tensor.zeros(2, 2).mm(Tensor.zeros(2, 2, 1))));
         assertEquals("expected mat1 and mat2 to have the same dtype, but got: float32 != float64",
                 message(IllegalArgumentException.class,
                         () -> Tensor.zeros(2, 2).mm(Tensor.zeros(DType.FLOAT64, 2, 2))));
@@ -83,6 +85,10 @@ class ErrorsTest {
                 message(IllegalArgumentException.class, () -> Tensor.scalar(1).matmul(Tensor.ones(4))));
         assertEquals("matmul: both arguments need 1 or 2 dimensions here, got 2-D and 3-D",
                 message(IllegalArgumentException.class, () -> Tensor.ones(1, 2).matmul(Tensor.ones(2, 2, 2))));
+        assertEquals("matmul: both arguments need 1 or 2 dimensions here, got 3-D and 1-D",
+                message(IllegalArgumentException.class, () -> Tensor.ones(1, 1, 2).matmul(Tensor.ones(2))));
+        assertEquals("matmul: both arguments need 1 or 2 dimensions here, got 1-D and 0-D",
+                message(IllegalArgumentException.class, () -> Tensor.ones(2).matmul(Tensor.scalar(2))));
     }
 
     @Test

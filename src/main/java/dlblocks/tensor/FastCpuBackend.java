@@ -171,9 +171,10 @@ public final class FastCpuBackend implements Backend {
                     if (bScalar) { float c = y[0]; for (int i = 0; i < n; i++) z[i] = x[i] + c; }
                     else for (int i = 0; i < n; i++) z[i] = x[i] + y[i];
                 } else {
-                    // The reference's fused a + s·b in double, rounded once to float32.
-                    if (bScalar) { double c = y[0]; for (int i = 0; i < n; i++) z[i] = (float) Math.fma(s, c, x[i]); }
-                    else for (int i = 0; i < n; i++) z[i] = (float) Math.fma(s, y[i], x[i]);
+                    // The reference's fused a + s·b, rounded once to float32 (s is already a float32 value).
+                    float sf = (float) s;
+                    if (bScalar) { float c = y[0]; for (int i = 0; i < n; i++) z[i] = Math.fma(sf, c, x[i]); }
+                    else for (int i = 0; i < n; i++) z[i] = Math.fma(sf, y[i], x[i]);
                 }
                 break;
             case MUL:
@@ -200,8 +201,9 @@ public final class FastCpuBackend implements Backend {
         float[] y = b.f;
         Boolean wasFinite = a.facts == null ? null : a.facts.finite;
         boolean finite = true;
+        float sf = (float) s;
         for (int i : b.facts.nonzero) {
-            x[i] = (float) Math.fma(s, y[i], x[i]);
+            x[i] = Math.fma(sf, y[i], x[i]);
             finite &= Float.isFinite(x[i]);
         }
         // Values kept their places; the result is finite if a was and every changed value is.

@@ -313,6 +313,62 @@ class AutogradTest {
 
     @Test
     @Spec("AUTOGRAD-LOCAL-GRADIENTS-MATCH-CALCULUS")
+    void mmSendsBackGBTransposedAndATransposedGWhicheverOperandIsReadTransposed() {
+        // C = op(A)·op(B): ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G, stored transposed where read so.
+        qt().withExamples(EXAMPLES).forAll(integers().between(0, 15), longs().all()).checkAssert((kind, seed) -> {
+            Random random = new Random(seed);
+            boolean transA = (kind & 1) != 0;
+            boolean transB = (kind & 2) != 0;
+            boolean aNeedsGrad = (kind & 4) == 0;
+            boolean bNeedsGrad = (kind & 8) == 0 || !aNeedsGrad;
+            int m = 1 + random.nextInt(4);
+            int k = 1 + random.nextInt(4);
+            int n = 1 + random.nextInt(4);
+            double[] a = Reference.smallIntegers(random, m * k); // op(A), m×k
+            double[] b = Reference.smallIntegers(random, k * n); // op(B), k×n
+            double[] g = Reference.smallIntegers(random, m * n);
+            Tensor sa = transA ? constant(transposed(a, m, k), k, m) : constant(a, m, k);
+            Tensor sb = transB ? constant(transposed(b, k, n), n, k) : constant(b, k, n);
+            sa.requiresGrad_(aNeedsGrad);
+            sb.requiresGrad_(bNeedsGrad);
+            LinearAlgebra.mm(sa, transA, sb, transB).backward(constant(g, m, n));
+            double[] ga = new double[m * k];
+            double[] gb = new double[k * n];
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    for (int j = 0; j < n; j++) {
+                        ga[i * k + p] += g[i * n + j] * b[p * n + j];
+                        gb[p * n + j] += a[i * k + p] * g[i * n + j];
+                    }
+                }
+            }
+            String what = "transA=" + transA + ", transB=" + transB + ", " + m + "x" + k + "x" + n;
+            if (aNeedsGrad) {
+                assertArrayEquals(transA ? transposed(ga, m, k) : ga, sa.grad().toDoubleArray(), 0.0, what);
+            } else {
+                assertNull(sa.grad(), what);
+            }
+            if (bNeedsGrad) {
+                assertArrayEquals(transB ? transposed(gb, k, n) : gb, sb.grad().toDoubleArray(), 0.0, what);
+            } else {
+                assertNull(sb.grad(), what);
+            }
+        });
+    }
+
+    /** Xᵀ of a row-major r×c matrix. */
+    private static double[] transposed(double[] x, int r, int c) {
+        double[] t = new double[x.length];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                t[j * r + i] = x[i * c + j];
+            }
+        }
+        return t;
+    }
+
+    @Test
+    @Spec("AUTOGRAD-LOCAL-GRADIENTS-MATCH-CALCULUS")
     void theGradientOfAConversionComesBackInTheOriginalDtype() {
         Tensor x = Tensor.of(1, 2).requiresGrad_(true);
         x.to(DType.FLOAT64).mul(Tensor.fromDoubles(DType.FLOAT64, new double[] {0.1, 3}, 2)).sum().backward();
@@ -358,6 +414,27 @@ class AutogradTest {
         g.fill_(0);
         assertArrayEquals(new double[] {7, 8}, x.grad().toDoubleArray());
         assertFalse(x.grad().requiresGrad());
+    }
+
+    @Test
+    @Spec("AUTOGRAD-GRADIENTS-ACCUMULATE")
+    void leavesThatReceivedTheSameGradientAccumulateIndependently() {
+        // a + b sends the same upstream gradient to both inputs, and a view passes it on unchanged.
+        Tensor x = Tensor.of(1, 2).requiresGrad_(true);
+        Tensor w = Tensor.of(3, 4).requiresGrad_(true);
+        Tensor v = Tensor.of(5, 6).requiresGrad_(true);
+        x.add(w).add(v.view(1, 2).view(2)).sum().backward();
+        x.mul(3).sum().backward();
+        v.mul(5).sum().backward();
+        assertArrayEquals(new double[] {4, 4}, x.grad().toDoubleArray());
+        assertArrayEquals(new double[] {1, 1}, w.grad().toDoubleArray(), "w's gradient is its own");
+        assertArrayEquals(new double[] {6, 6}, v.grad().toDoubleArray());
+        Tensor g = Tensor.of(7, 7);
+        Tensor y = Tensor.of(0, 0).requiresGrad_(true);
+        y.view(2).backward(g, true);
+        y.view(2).backward(g);
+        assertArrayEquals(new double[] {7, 7}, g.toDoubleArray(), "the caller's gradient is never accumulated into");
+        assertArrayEquals(new double[] {14, 14}, y.grad().toDoubleArray());
     }
 
     @Test
