@@ -26,9 +26,11 @@ final class Agreement {
         long differing;
         long maxUlps;
         double maxFractionOfBound;
+        double maxRelative;
         String worst = "";
 
-        synchronized void add(String where, long ulps, double fraction) {
+        synchronized void add(String where, long ulps, double fraction, double relative) {
+            maxRelative = Math.max(maxRelative, relative);
             values++;
             if (ulps > 0) {
                 differing++;
@@ -42,8 +44,10 @@ final class Agreement {
 
         @Override
         public synchronized String toString() {
-            return String.format(Locale.ROOT, "%d values, %d differ, largest %d ulp%s, largest |Δ|/bound %.3f",
-                    values, differing, maxUlps, worst.isEmpty() ? "" : " (" + worst + ")", maxFractionOfBound);
+            return String.format(Locale.ROOT,
+                    "%d values, %d differ, largest %d ulp%s, largest relative error %.2g, largest |Δ|/bound %.3f",
+                    values, differing, maxUlps, worst.isEmpty() ? "" : " (" + worst + ")", maxRelative,
+                    maxFractionOfBound);
         }
     }
 
@@ -96,6 +100,17 @@ final class Agreement {
     /** Shape and dtype equal, then every value bit for bit (NaN matches NaN whatever its payload). */
     static void exact(String category, String op, String id, String what, Map<String, Object> expected,
                       Tensor actual) {
+        exact(category, op, id, what, expected, actual, true);
+    }
+
+    /**
+     * As {@link #exact(String, String, String, String, Map, Tensor)}; with {@code zeroSign} false, +0 and −0
+     * count as equal. For the gradients of relu and maximum only: where a mask removes the gradient, PyTorch
+     * writes a literal +0 ({@code threshold_backward}, {@code masked_fill}) and dlblocks multiplies g by 0,
+     * keeping g's sign (verification/README.md, "Known differences").
+     */
+    static void exact(String category, String op, String id, String what, Map<String, Object> expected,
+                      Tensor actual, boolean zeroSign) {
         int[] shape = TorchGolden.ints(expected.get("shape"));
         checkShapeAndType(op, id, what, expected, actual, shape);
         double[] e = TorchGolden.values(expected);
@@ -104,13 +119,14 @@ final class Agreement {
         Stat stat = stat(category);
         for (int i = 0; i < e.length; i++) {
             boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                    : Double.doubleToRawLongBits(e[i]) == Double.doubleToRawLongBits(a[i]);
+                    : Double.doubleToRawLongBits(e[i]) == Double.doubleToRawLongBits(a[i])
+                    || !zeroSign && e[i] == 0 && a[i] == 0;
             if (!same) {
                 fail(String.format(Locale.ROOT, "%s [%s] %s at %s: expected exactly %s (%s), got %s (%s), %d ulp apart",
                         op, id, what, index(shape, i), e[i], hex(e[i], f64), a[i], hex(a[i], f64),
                         ulps(e[i], a[i], f64)));
             }
-            stat.add(id + " " + what + index(shape, i), 0, 0);
+            stat.add(id + " " + what + index(shape, i), 0, 0, 0);
         }
     }
 
@@ -140,7 +156,7 @@ final class Agreement {
                     fail(String.format(Locale.ROOT, "%s [%s] %s at %s: expected %s, got %s (%s)", op, id, what,
                             index(shape, i), e[i], a[i], hex(a[i], f64)));
                 }
-                stat.add(id + " " + what + index(shape, i), 0, 0);
+                stat.add(id + " " + what + index(shape, i), 0, 0, 0);
                 continue;
             }
             double diff = Math.abs(a[i] - e[i]);
@@ -151,7 +167,8 @@ final class Agreement {
                         op, id, what, index(shape, i), e[i], hex(e[i], f64), a[i], hex(a[i], f64), diff, bound[i],
                         ulps));
             }
-            stat.add(id + " " + what + index(shape, i), ulps, bound[i] > 0 ? diff / bound[i] : 0);
+            stat.add(id + " " + what + index(shape, i), ulps, bound[i] > 0 ? diff / bound[i] : 0,
+                    e[i] != 0 ? diff / Math.abs(e[i]) : 0);
         }
     }
 
