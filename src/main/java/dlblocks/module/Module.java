@@ -120,6 +120,8 @@ public abstract class Module {
         for (Parameter p : parameters()) {
             if (p.grad() == null) continue;
             if (setToNone) {
+                // The gradient's device memory is freed now (a no-op on the CPU), not at some later GC.
+                p.grad().storage().release();
                 p.setGrad(null);
             } else {
                 try (dlblocks.autograd.NoGrad scope = new dlblocks.autograd.NoGrad()) {

@@ -34,6 +34,7 @@ public class Tensor {
         }
         this.storage = storage;
         this.shape = shape.clone();
+        MemoryScope.track(storage);
     }
 
     /** A tensor over an existing storage, e.g. one a backend has filled. */
@@ -251,6 +252,9 @@ public class Tensor {
             throw new IllegalArgumentException("assigned grad has data of a different size: " + Shape.str(g.shape)
                     + " for a tensor of shape " + Shape.str(shape));
         }
+        if (g != null) {
+            MemoryScope.persist(g.storage);
+        }
         grad = g;
     }
 
@@ -273,10 +277,14 @@ public class Tensor {
         requiresGrad = true;
     }
 
-    /** Adds {@code g} into {@link #grad()}; the engine calls this on leaves during backward. */
+    /**
+     * Adds {@code g} into {@link #grad()}; the engine calls this on leaves during backward. The first
+     * gradient is kept as it is (not copied), so the caller must hand over a tensor no one else holds.
+     */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.detach().clone();
+            grad = g.detach();
+            MemoryScope.persist(grad.storage); // a gradient outlives the step that computed it
         } else {
             grad.add_(g);
         }
@@ -317,6 +325,7 @@ public class Tensor {
                     + Shape.str(shape));
         }
         storage = other.storage;
+        MemoryScope.persist(storage);
         if (grad != null && !grad.device().equals(device())) {
             grad = grad.to(device());
         }
@@ -384,12 +393,21 @@ public class Tensor {
         return flat;
     }
 
-    /** {@code str(t)}, character for character as PyTorch prints it. */
+    /**
+     * {@code str(t)}, character for character as PyTorch prints it (a CUDA tensor adds
+     * {@code device='cuda:0'}, as PyTorch does).
+     */
     @Override
     public String toString() {
+        return toString(true);
+    }
+
+    /** {@code str(t)}, leaving out the {@code device=} suffix when {@code showDevice} is false. */
+    public String toString(boolean showDevice) {
         boolean floating = dtype().isFloatingPoint();
+        String where = showDevice && device().isCuda() ? device().toString() : null;
         return TensorFormatter.format(dtype(), shape, floating ? toDoubleArray() : null,
-                floating ? null : toLongArray(), gradFn == null ? null : gradFn.name(), requiresGrad);
+                floating ? null : toLongArray(), where, gradFn == null ? null : gradFn.name(), requiresGrad);
     }
 
     // ---------------------------------------------------------------- devices and dtypes

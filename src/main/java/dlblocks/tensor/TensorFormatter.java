@@ -60,12 +60,25 @@ public final class TensorFormatter {
      */
     public static String format(DType dtype, int[] shape, double[] floats, long[] ints, String gradFn,
                                 boolean requiresGrad) {
+        return format(dtype, shape, floats, ints, null, gradFn, requiresGrad);
+    }
+
+    /**
+     * As {@link #format(DType, int[], double[], long[], String, boolean)} for a tensor on a device other than
+     * the CPU: PyTorch puts {@code device='cuda:0'} before every other suffix. {@code device} null means CPU.
+     */
+    public static String format(DType dtype, int[] shape, double[] floats, long[] ints, String device, String gradFn,
+                                boolean requiresGrad) {
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(shape, "shape");
         int numel = numel(shape);
         checkValues(dtype, shape, numel, floats, ints);
         String body = numel == 0 ? "[]" : new TensorFormatter(dtype, shape, floats, ints, numel).body();
-        return withSuffixes(PREFIX + body, suffixes(dtype, shape, numel, gradFn, requiresGrad));
+        List<String> suffixes = suffixes(dtype, shape, numel, gradFn, requiresGrad);
+        if (device != null) {
+            suffixes.add(0, "device='" + device + "'");
+        }
+        return withSuffixes(PREFIX + body, suffixes);
     }
 
     /** {@code repr(nn.Parameter)} (§7.1 step 4): {@code "Parameter containing:\n"} + the tensor with requires_grad=True. */
