@@ -70,6 +70,13 @@ public final class Losses {
                     // ∂L/∂ℓᵢ is g (NONE: gᵢ), g (SUM) or g/Σw (MEAN); ∂ℓᵢ/∂input[i, yᵢ] = −wᵢ.
                     Tensor perExample = reduction == Reduction.MEAN ? g.div(denominator[0]) : g;
                     Tensor coefficient = wi.mul(perExample).neg().view(labels.length, 1);
+                    // An ignored example gets no gradient, as in PyTorch, even when the mean divides by a
+                    // total weight of 0 (where wᵢ·(g/0) would be 0·∞ = NaN).
+                    for (int i = 0; i < labels.length; i++) {
+                        if (labels[i] == ignoreIndex) {
+                            coefficient.put_(i, 0);
+                        }
+                    }
                     return new Tensor[] {Indexing.scatterAdd(x.shape(), 1, index, coefficient)};
                 },
                 x);
