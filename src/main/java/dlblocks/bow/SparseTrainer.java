@@ -177,7 +177,7 @@ public final class SparseTrainer {
     /** θ ← θ − lr·g (SGD) or s ← s + g², θ ← θ + (−lr·g)/(√s + ε) (Adagrad), rounded as the dense step. */
     private float update(float theta, float g, float[] sums, int at, double clr) {
         if (algorithm == Algorithm.SGD) {
-            return (float) Math.fma((double) (float) -lr, g, theta);
+            return Math.fma((float) -lr, g, theta); // θ + (−lr)·g rounded once, as add_(g, alpha=−lr)
         }
         float s = sums[at] + g * g;
         sums[at] = s;

@@ -124,6 +124,7 @@ public final class CpuBackend implements Backend {
             // a ± s·b rounded once to float32, as PyTorch's vec::fmadd does. The double fma rounded to float
             // would round twice, which differs when the double lands on a float32 midpoint.
             float scale = (float) (op == BinaryOp.ADD ? s : -s);
+            out.facts = null; // written directly, not through set()
             for (int i = 0; i < out.f.length; i++) {
                 out.f[i] = Math.fma(scale, b.f[it.offsetB], a.f[it.offsetA]);
                 it.advance();
