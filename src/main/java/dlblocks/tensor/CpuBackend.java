@@ -62,7 +62,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] toFloats(Storage storage) {
-        return cpu(storage).floatArray().clone();
+        CpuStorage s = cpu(storage);
+        if (!s.isFloat32()) {
+            throw new IllegalStateException("expected a float32 storage, found " + s.dtype().torchName());
+        }
+        return s.f().clone();
     }
 
     @Override
@@ -120,13 +124,16 @@ public final class CpuBackend implements Backend {
         CpuStorage b = cpu(sb);
         CpuStorage out = cpu(output);
         Odometer it = new Odometer(shape, aStrides, bStrides);
-        if ((op == BinaryOp.ADD || op == BinaryOp.SUB) && a.f != null && b.f != null && out.f != null) {
+        if ((op == BinaryOp.ADD || op == BinaryOp.SUB) && a.isFloat32() && b.isFloat32() && out.isFloat32()) {
             // a ± s·b rounded once to float32, as PyTorch's vec::fmadd does. The double fma rounded to float
             // would round twice, which differs when the double lands on a float32 midpoint.
             float scale = (float) (op == BinaryOp.ADD ? s : -s);
             out.facts = null; // written directly, not through set()
-            for (int i = 0; i < out.f.length; i++) {
-                out.f[i] = Math.fma(scale, b.f[it.offsetB], a.f[it.offsetA]);
+            float[] x = a.f();
+            float[] y = b.f();
+            float[] z = out.f();
+            for (int i = 0; i < z.length; i++) {
+                z[i] = Math.fma(scale, y[it.offsetB], x[it.offsetA]);
                 it.advance();
             }
             return;

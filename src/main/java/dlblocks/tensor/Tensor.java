@@ -126,6 +126,38 @@ public class Tensor {
         return new Tensor(CpuBackend.INSTANCE.fromFloats(values), shape);
     }
 
+    /**
+     * A float32 tensor of the given shape that is +0 everywhere except {@code values[k]} at the flat
+     * (row-major) position {@code positions[k]} — {@code torch.sparse_coo_tensor(...).to_dense()}. On the
+     * CPU it is held compactly until something needs every element, so a BoW vector of a large vocabulary
+     * costs only its words.
+     */
+    public static Tensor fromNonzeros(int[] positions, float[] values, int... shape) {
+        checkSizes(shape);
+        int numel = Shape.numel(shape);
+        if (positions.length != values.length) {
+            throw new IllegalArgumentException(positions.length + " positions but " + values.length + " values");
+        }
+        Integer[] order = new Integer[positions.length];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        Arrays.sort(order, (x, y) -> Integer.compare(positions[x], positions[y]));
+        int[] sortedPositions = new int[positions.length];
+        float[] sortedValues = new float[positions.length];
+        for (int k = 0; k < order.length; k++) {
+            int p = positions[order[k]];
+            if (p < 0 || p >= numel) {
+                throw new IndexOutOfBoundsException("position " + p + " is out of bounds for a tensor of "
+                        + numel + " elements (shape " + Shape.str(shape) + ")");
+            }
+            if (k > 0 && p == sortedPositions[k - 1]) {
+                throw new IllegalArgumentException("position " + p + " is given twice");
+            }
+            sortedPositions[k] = p;
+            sortedValues[k] = values[order[k]];
+        }
+        return new Tensor(new CpuStorage(numel, sortedPositions, sortedValues), shape);
+    }
+
     /** {@code torch.LongTensor([v0, v1, ...])}: a 1-D int64 tensor, e.g. class targets. */
     public static Tensor longs(long... values) {
         return fromLongs(DType.INT64, values, values.length);
