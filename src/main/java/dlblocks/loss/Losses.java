@@ -54,10 +54,18 @@ public final class Losses {
         }
         Tensor index = Tensor.fromLongs(DType.INT64, safe, labels.length, 1).to(x.device());
         Tensor wi = Tensor.fromDoubles(x.dtype(), exampleWeights, labels.length).to(x.device());
+        // PyTorch writes +0 as an ignored example's loss, where −(x·0) would carry x's sign. Adding +0 there
+        // and −0 elsewhere (which changes no value, not even a zero's sign) gives exactly that.
+        double[] signedZeros = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            signedZeros[i] = labels[i] == ignoreIndex ? 0.0 : -0.0;
+        }
+        Tensor ignoredToPlusZero = Tensor.fromDoubles(x.dtype(), signedZeros, labels.length).to(x.device());
+        boolean allIgnored = java.util.Arrays.stream(labels).allMatch(label -> label == ignoreIndex);
         Tensor[] denominator = new Tensor[1];
         Tensor loss = Function.apply("NllLossBackward0",
                 () -> {
-                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg();
+                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg().add(ignoredToPlusZero);
                     switch (reduction) {
                         case NONE: return perExample;
                         case SUM: return perExample.sum();
@@ -68,7 +76,9 @@ public final class Losses {
                 },
                 g -> {
                     // ∂L/∂ℓᵢ is g (NONE: gᵢ), g (SUM) or g/Σw (MEAN); ∂ℓᵢ/∂input[i, yᵢ] = −wᵢ.
-                    Tensor perExample = reduction == Reduction.MEAN ? g.div(denominator[0]) : g;
+                    // With every target ignored, MEAN's loss is 0/0 = NaN but PyTorch's gradient is 0, not NaN.
+                    Tensor perExample = reduction != Reduction.MEAN ? g
+                            : allIgnored ? g.mul(0) : g.div(denominator[0]);
                     Tensor coefficient = wi.mul(perExample).neg().view(labels.length, 1);
                     return new Tensor[] {Indexing.scatterAdd(x.shape(), 1, index, coefficient)};
                 },

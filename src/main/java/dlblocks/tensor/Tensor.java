@@ -337,7 +337,7 @@ public class Tensor {
         if (numel() != 1) {
             throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
         }
-        return get();
+        return get(new int[dim()]); // the one element, whatever the shape: [], [1], [1, 1], ...
     }
 
     /** The element at {@code index} (one index per dimension; negative counts from the end). */
