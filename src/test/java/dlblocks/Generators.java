@@ -110,10 +110,4 @@ public final class Generators {
         }
         return Tensor.fromDoubles(DType.FLOAT64, values, shape);
     }
-
-    /** A float32 copy of t (rounded) and the float64 widening of that copy: the same numbers in both. */
-    public static Tensor[] sameValuesF32AndF64(Tensor t) {
-        Tensor f32 = t.detach().to(DType.FLOAT32);
-        return new Tensor[] {f32, f32.to(DType.FLOAT64)};
-    }
 }

@@ -44,15 +44,16 @@ public final class Affine {
 
     /**
      * y = x·Aᵀ + b as one recorded step, PyTorch's {@code addmm} (grad_fn {@code AddmmBackward0}); the
-     * bias is added after the whole dot product, as PyTorch adds it.
+     * bias is added after the whole dot product, as PyTorch adds it. Backward computes only the
+     * gradients that are needed: the input of a classifier (a BoW vector) needs none.
      */
     private static Tensor addmm(Tensor x, Tensor a, Tensor b) {
         return Function.apply("AddmmBackward0",
                 () -> LinearAlgebra.mm(x, false, a, true).add(b),
                 g -> new Tensor[] {
-                    LinearAlgebra.mm(g, false, a, false),   // ∂L/∂x = g·A
-                    LinearAlgebra.mm(g, true, x, false),    // ∂L/∂A = gᵀ·x
-                    g.sum(0)},                              // ∂L/∂b = Σᵢ gᵢ
+                    x.requiresGrad() ? LinearAlgebra.mm(g, false, a, false) : null,  // ∂L/∂x = g·A
+                    a.requiresGrad() ? LinearAlgebra.mm(g, true, x, false) : null,   // ∂L/∂A = gᵀ·x
+                    b.requiresGrad() ? g.sum(0) : null},                             // ∂L/∂b = Σᵢ gᵢ
                 x, a, b);
     }
 }

@@ -1,6 +1,7 @@
 package dlblocks.autograd;
 
 import dlblocks.tensor.Shape;
+import dlblocks.tensor.Storage;
 import dlblocks.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,6 +43,10 @@ public final class Engine {
         }
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, gradient.detach());
+        // Storages already handed to a leaf's .grad (and the caller's gradient): a leaf may keep a gradient
+        // tensor itself only if no one else holds its storage, else it keeps a copy.
+        Set<Storage> handed = Collections.newSetFromMap(new IdentityHashMap<>());
+        handed.add(gradient.storage());
         try (NoGrad scope = new NoGrad()) {
             for (Tensor t : topologicalOrder(root)) {
                 Tensor grad = pending.remove(t);
@@ -50,7 +55,7 @@ public final class Engine {
                 }
                 Node node = t.gradFn();
                 if (node == null) {
-                    t.accumulateGrad(grad);
+                    t.accumulateGrad(handed.add(grad.storage()) ? grad : grad.clone());
                     continue;
                 }
                 Tensor[] inputGrads = node.apply(grad);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "dlblocks", mixinStandardHelpOptions = true, version = "dlblocks 0.1.0",
         description = "The PyTorch tutorial \"Deep Learning Building Blocks\" in Java. With no command, "
                 + "runs the tutorial and prints what it prints.",
-        subcommands = {Main.WalkthroughCommand.class})
+        subcommands = {Main.WalkthroughCommand.class, TrainCommand.class, PredictCommand.class,
+                EvaluateCommand.class})
 public final class Main implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE})")
     String device;
@@ -44,10 +45,25 @@ public final class Main implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + ex.getMessage());
+            commandLine.getErr().println("error: " + describe(ex));
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** One line for the user: what went wrong, without a stack trace. */
+    static String describe(Exception ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + ex.getMessage();
+        }
+        if (ex instanceof java.nio.file.FileAlreadyExistsException) {
+            return ex.getMessage() + ": " + ((java.nio.file.FileAlreadyExistsException) ex).getReason();
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + ex.getMessage();
+        }
+        String message = ex.getMessage();
+        return message == null ? ex.getClass().getSimpleName() : message;
     }
 
     public static void main(String[] args) {

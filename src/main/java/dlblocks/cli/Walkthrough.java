@@ -69,7 +69,7 @@ public final class Walkthrough {
         BoWClassifier model = new BoWClassifier(2, wordToIx.size());
         model.to(device);
         for (Parameter param : model.parameters()) {
-            out.println(param);
+            out.println(param.toString(false));
         }
         try (NoGrad scope = new NoGrad()) {
             Example sample = Tutorial.DATA.get(0);
@@ -99,7 +99,8 @@ public final class Walkthrough {
         out.println("// " + code);
     }
 
+    /** Prints as the tutorial prints on the CPU, whichever device the tensor is on. */
     private void show(Tensor t) {
-        out.println(t);
+        out.println(t.toString(false));
     }
 }

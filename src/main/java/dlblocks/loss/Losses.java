@@ -61,7 +61,6 @@ public final class Losses {
             signedZeros[i] = labels[i] == ignoreIndex ? 0.0 : -0.0;
         }
         Tensor ignoredToPlusZero = Tensor.fromDoubles(x.dtype(), signedZeros, labels.length).to(x.device());
-        boolean allIgnored = java.util.Arrays.stream(labels).allMatch(label -> label == ignoreIndex);
         Tensor[] denominator = new Tensor[1];
         Tensor loss = Function.apply("NllLossBackward0",
                 () -> {
@@ -76,10 +75,15 @@ public final class Losses {
                 },
                 g -> {
                     // ∂L/∂ℓᵢ is g (NONE: gᵢ), g (SUM) or g/Σw (MEAN); ∂ℓᵢ/∂input[i, yᵢ] = −wᵢ.
-                    // With every target ignored, MEAN's loss is 0/0 = NaN but PyTorch's gradient is 0, not NaN.
-                    Tensor perExample = reduction != Reduction.MEAN ? g
-                            : allIgnored ? g.mul(0) : g.div(denominator[0]);
+                    Tensor perExample = reduction == Reduction.MEAN ? g.div(denominator[0]) : g;
                     Tensor coefficient = wi.mul(perExample).neg().view(labels.length, 1);
+                    // An ignored example gets no gradient, as in PyTorch, even when the mean divides by a
+                    // total weight of 0 (where wᵢ·(g/0) would be 0·∞ = NaN).
+                    for (int i = 0; i < labels.length; i++) {
+                        if (labels[i] == ignoreIndex) {
+                            coefficient.put_(i, 0);
+                        }
+                    }
                     return new Tensor[] {Indexing.scatterAdd(x.shape(), 1, index, coefficient)};
                 },
                 x);

@@ -1,7 +1,6 @@
 package dlblocks.module;
 
 import dlblocks.tensor.Tensor;
-import dlblocks.tensor.TensorFormatter;
 
 /**
  * The twin of {@code nn.Parameter}: a leaf tensor that requires grad and that a {@link Module} finds in
@@ -16,9 +15,7 @@ public class Parameter extends Tensor {
     }
 
     @Override
-    public String toString() {
-        boolean floating = dtype().isFloatingPoint();
-        return TensorFormatter.formatParameter(dtype(), shape(), floating ? toDoubleArray() : null,
-                floating ? null : toLongArray());
+    public String toString(boolean showDevice) {
+        return "Parameter containing:\n" + super.toString(showDevice);
     }
 }

@@ -54,7 +54,7 @@ public class Adagrad extends Optimizer {
     @Override
     protected void update(int i, Tensor param, Tensor grad) {
         if (stateSum[i] == null) {
-            stateSum[i] = Tensor.zerosLike(param).fill_(o.initialAccumulatorValue);
+            stateSum[i] = state(param).fill_(o.initialAccumulatorValue);
         }
         int step = ++steps[i];
         Tensor g = o.maximize ? grad.neg() : grad;

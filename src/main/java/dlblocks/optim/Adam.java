@@ -60,9 +60,9 @@ public class Adam extends Optimizer {
     @Override
     protected void update(int i, Tensor param, Tensor grad) {
         if (expAvg[i] == null) {
-            expAvg[i] = Tensor.zerosLike(param);
-            expAvgSq[i] = Tensor.zerosLike(param);
-            maxExpAvgSq[i] = o.amsgrad ? Tensor.zerosLike(param) : null;
+            expAvg[i] = state(param);
+            expAvgSq[i] = state(param);
+            maxExpAvgSq[i] = o.amsgrad ? state(param) : null;
         }
         int step = ++steps[i];
         Tensor g = o.maximize ? grad.neg() : grad;

@@ -1,6 +1,7 @@
 package dlblocks.optim;
 
 import dlblocks.autograd.NoGrad;
+import dlblocks.tensor.MemoryScope;
 import dlblocks.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,6 +45,8 @@ public abstract class Optimizer {
             for (Tensor p : params) {
                 if (p.grad() == null) continue;
                 if (setToNone) {
+                    // The gradient's device memory is freed now (a no-op on the CPU), not at some later GC.
+                    p.grad().storage().release();
                     p.setGrad(null);
                 } else {
                     p.grad().zero_();
@@ -62,6 +65,13 @@ public abstract class Optimizer {
                 }
             }
         }
+    }
+
+    /** A new tensor of optimiser state (zeros like {@code param}) that lives as long as the optimiser. */
+    protected static Tensor state(Tensor param) {
+        Tensor t = Tensor.zerosLike(param);
+        MemoryScope.persist(t.storage());
+        return t;
     }
 
     /** Updates parameter {@code i} in place from its gradient; runs with gradients off. */

@@ -59,9 +59,9 @@ public class RMSprop extends Optimizer {
     @Override
     protected void update(int i, Tensor param, Tensor grad) {
         if (squareAvg[i] == null) {
-            squareAvg[i] = Tensor.zerosLike(param);
-            gradAvg[i] = o.centered ? Tensor.zerosLike(param) : null;
-            momentumBuffer[i] = o.momentum > 0 ? Tensor.zerosLike(param) : null;
+            squareAvg[i] = state(param);
+            gradAvg[i] = o.centered ? state(param) : null;
+            momentumBuffer[i] = o.momentum > 0 ? state(param) : null;
         }
         Tensor g = o.maximize ? grad.neg() : grad;
         if (o.weightDecay != 0) {

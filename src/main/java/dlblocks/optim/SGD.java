@@ -64,7 +64,7 @@ public class SGD extends Optimizer {
         if (o.momentum != 0) {
             Tensor buf = momentumBuffer[i];
             if (buf == null) {
-                buf = momentumBuffer[i] = d.clone();
+                buf = momentumBuffer[i] = state(param).copy_(d); // torch.clone(d_p)
             } else {
                 buf.mul_(o.momentum).add_(d, 1 - o.dampening);
             }

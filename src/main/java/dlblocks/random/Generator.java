@@ -9,7 +9,7 @@ import java.util.OptionalDouble;
  * on Linux x86-64 with AVX2, down to the bit for float32 and int64 (torch-compat.md §2–§5).
  *
  * <p>State: the {@link Mt19937} twister, the seed, and one cached double, the second value of the last
- * scalar Box–Muller pair (§4.2). All methods are {@code synchronized}, because {@link #DEFAULT} is shared
+ * scalar Box–Muller pair (§4.2). The 16-element transform of the vector path is {@link BoxMuller}. All methods are {@code synchronized}, because {@link #DEFAULT} is shared
  * the way {@code torch.default_generator} is.
  *
  * <p>Each method notes how many 32-bit draws it consumes, because the tutorial's output depends on the
@@ -213,8 +213,10 @@ public final class Generator {
      * {@code fma64(sqrt(−2·log(1−u))·cos(2π·v), std, mean)} and the same with sin.
      *
      * <p>{@code log}, {@code sin} and {@code cos} are {@link StrictMath}'s (fdlibm), identical on every JVM.
-     * torch calls glibc, which differs from fdlibm by one ulp now and then (§4.5: 62 of 900 values), so
-     * float64 normals are reproducible here but not always bit-identical to torch.
+     * torch calls glibc, which differs from fdlibm by one ulp now and then (§4.5: 62 of 900 values; after
+     * the product r·cos θ, 2 ulp once in randn.json), so float64 normals are reproducible here but not
+     * always bit-identical to torch. float32 normals are unaffected: they use {@link AvxMath} or round the
+     * double to float.
      *
      * @throws IllegalArgumentException if n &lt; 0 or std is negative or NaN
      */
@@ -259,7 +261,7 @@ public final class Generator {
             d[i] = uniform24();
         }
         for (int b = 0; b + VECTOR_MIN <= n; b += VECTOR_MIN) {
-            boxMuller16(d, b, mean, std);
+            BoxMuller.block(d, b, mean, std);
         }
         if (n % VECTOR_MIN != 0) {
             // torch redraws a whole block over the tail instead of transforming a partial one;
@@ -267,51 +269,24 @@ public final class Generator {
             for (int i = n - VECTOR_MIN; i < n; i++) {
                 d[i] = uniform24();
             }
-            boxMuller16(d, n - VECTOR_MIN, mean, std);
+            BoxMuller.block(d, n - VECTOR_MIN, mean, std);
         }
     }
 
-    /**
-     * §4.4: pair j takes the radius from {@code d[b+j]} and the angle from {@code d[b+j+8]}; the first
-     * eight outputs get r·cos, the last eight r·sin.
-     */
-    private static void boxMuller16(float[] d, int b, float mean, float std) {
-        for (int j = 0; j < 8; j++) {
-            float u1 = 1f - d[b + j];
-            float u2 = d[b + j + 8];
-            // A float sqrt through double is correctly rounded: double has more than 2·24 + 2 bits.
-            float radius = (float) Math.sqrt(-2f * AvxMath.logA(u1));
-            AvxMath.SinCos sc = AvxMath.sincosA(AvxMath.TWO_PI * u2);
-            d[b + j] = Math.fma(radius * sc.cos(), std, mean);
-            d[b + j + 8] = Math.fma(radius * sc.sin(), std, mean);
-        }
-    }
-
-    /** §4.5: {@link #normalVector} with double uniforms and a libm-style double transform. */
+    /** §4.5: {@link #normalVector} with double uniforms and the double transform. */
     private void normalVectorDouble(double[] d, double mean, double std) {
         int n = d.length;
         for (int i = 0; i < n; i++) {
             d[i] = uniform53();
         }
         for (int b = 0; b + VECTOR_MIN <= n; b += VECTOR_MIN) {
-            boxMuller16Double(d, b, mean, std);
+            BoxMuller.block(d, b, mean, std);
         }
         if (n % VECTOR_MIN != 0) {
             for (int i = n - VECTOR_MIN; i < n; i++) {
                 d[i] = uniform53();
             }
-            boxMuller16Double(d, n - VECTOR_MIN, mean, std);
-        }
-    }
-
-    private static void boxMuller16Double(double[] d, int b, double mean, double std) {
-        for (int j = 0; j < 8; j++) {
-            double u1 = 1.0 - d[b + j];
-            double u2 = d[b + j + 8];
-            double radius = Math.sqrt(-2.0 * StrictMath.log(u1));
-            double theta = 2.0 * Math.PI * u2;
-            d[b + j] = Math.fma(radius * StrictMath.cos(theta), std, mean);
-            d[b + j + 8] = Math.fma(radius * StrictMath.sin(theta), std, mean);
+            BoxMuller.block(d, n - VECTOR_MIN, mean, std);
         }
     }
 

@@ -110,17 +110,26 @@ public final class Init {
         return fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0.0;
     }
 
-    /** The element count of a shape; every dimension must be ≥ 0. */
+    /** The element count of a shape; every dimension must be ≥ 0 and the count must fit an array. */
     static int numel(int[] shape) {
-        int n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("Trying to create tensor with negative dimension " + d
                         + ": " + Arrays.toString(shape));
             }
-            n = Math.multiplyExact(n, d);
         }
-        return n;
+        if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+            return 0;
+        }
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape)
+                        + " has more elements than a Java array can hold");
+            }
+        }
+        return (int) n;
     }
 
     private static int receptiveField(int[] shape) {

@@ -40,7 +40,7 @@ public final class CpuBackend implements Backend {
         CpuStorage s = new CpuStorage(dtype, values.length);
         if (s.l != null) {
             for (int i = 0; i < values.length; i++) {
-                s.l[i] = (long) dtype.round(values[i]);
+                s.l[i] = castLong(dtype, values[i]);
             }
         } else {
             for (int i = 0; i < values.length; i++) {
@@ -84,7 +84,7 @@ public final class CpuBackend implements Backend {
         CpuStorage out = cpu(dst);
         if (in.l != null && out.l != null) {
             for (int i = 0; i < in.l.length; i++) {
-                out.l[i] = (long) out.dtype().round(in.l[i]);
+                out.l[i] = castLong(out.dtype(), in.l[i]);
             }
             return;
         }
@@ -120,6 +120,17 @@ public final class CpuBackend implements Backend {
         CpuStorage b = cpu(sb);
         CpuStorage out = cpu(output);
         Odometer it = new Odometer(shape, aStrides, bStrides);
+        if ((op == BinaryOp.ADD || op == BinaryOp.SUB) && a.f != null && b.f != null && out.f != null) {
+            // a ± s·b rounded once to float32, as PyTorch's vec::fmadd does. The double fma rounded to float
+            // would round twice, which differs when the double lands on a float32 midpoint.
+            float scale = (float) (op == BinaryOp.ADD ? s : -s);
+            out.facts = null; // written directly, not through set()
+            for (int i = 0; i < out.f.length; i++) {
+                out.f[i] = Math.fma(scale, b.f[it.offsetB], a.f[it.offsetA]);
+                it.advance();
+            }
+            return;
+        }
         for (int i = 0; i < out.numel(); i++) {
             out.set(i, op.apply(a.get(it.offsetA), b.get(it.offsetB), s));
             it.advance();
@@ -221,6 +232,15 @@ public final class CpuBackend implements Backend {
                     out.set(target, out.get(target) + src.get(at));
                 }
             }
+        }
+    }
+
+    /** v converted to an integer dtype as a C cast converts it: int64 keeps every long (no detour through double). */
+    private static long castLong(DType dtype, long v) {
+        switch (dtype) {
+            case INT32: return (int) v;
+            case BOOL: return v != 0 ? 1 : 0;
+            default: return v;
         }
     }
 

@@ -10,6 +10,11 @@ public final class CpuStorage implements Storage {
     final float[] f;
     final double[] d;
     final long[] l;
+    /**
+     * What {@link FastCpuBackend} knows of the values (float32 only), or null for nothing. Every write
+     * that does not go through the fast backend forgets it.
+     */
+    FastCpuBackend.Facts facts;
 
     CpuStorage(DType dtype, int numel) {
         this.dtype = dtype;
@@ -49,6 +54,7 @@ public final class CpuStorage implements Storage {
 
     /** Sets element {@code i} to {@code v} rounded once to this storage's dtype. */
     public void set(int i, double v) {
+        facts = null;
         if (f != null) {
             f[i] = (float) v;
         } else if (d != null) {
@@ -58,11 +64,15 @@ public final class CpuStorage implements Storage {
         }
     }
 
-    /** The float32 array itself (not a copy), for fast paths that work on float32 data in place. */
+    /**
+     * The float32 array itself (not a copy), for fast paths that work on float32 data in place. The
+     * caller may write into it, so whatever the fast backend knew of the values is forgotten.
+     */
     public float[] floatArray() {
         if (f == null) {
             throw new IllegalStateException("expected a float32 storage, found " + dtype.torchName());
         }
+        facts = null;
         return f;
     }
 }

@@ -37,9 +37,9 @@ public final class LinearAlgebra {
                 },
                 g -> new Tensor[] {
                     // ∂L/∂op(a) = g · op(b)ᵀ; stored transposed when a was read transposed.
-                    transA ? mm(b, transB, g, true) : mm(g, false, b, !transB),
+                    !a.requiresGrad() ? null : transA ? mm(b, transB, g, true) : mm(g, false, b, !transB),
                     // ∂L/∂op(b) = op(a)ᵀ · g; likewise.
-                    transB ? mm(g, true, a, transA) : mm(a, !transA, g, false)},
+                    !b.requiresGrad() ? null : transB ? mm(g, true, a, transA) : mm(a, !transA, g, false)},
                 a, b);
     }
 

@@ -34,6 +34,7 @@ public class Tensor {
         }
         this.storage = storage;
         this.shape = shape.clone();
+        MemoryScope.track(storage);
     }
 
     /** A tensor over an existing storage, e.g. one a backend has filled. */
@@ -251,6 +252,9 @@ public class Tensor {
             throw new IllegalArgumentException("assigned grad has data of a different size: " + Shape.str(g.shape)
                     + " for a tensor of shape " + Shape.str(shape));
         }
+        if (g != null) {
+            MemoryScope.persist(g.storage);
+        }
         grad = g;
     }
 
@@ -273,10 +277,14 @@ public class Tensor {
         requiresGrad = true;
     }
 
-    /** Adds {@code g} into {@link #grad()}; the engine calls this on leaves during backward. */
+    /**
+     * Adds {@code g} into {@link #grad()}; the engine calls this on leaves during backward. The first
+     * gradient is kept as it is (not copied), so the caller must hand over a tensor no one else holds.
+     */
     public void accumulateGrad(Tensor g) {
         if (grad == null) {
-            grad = g.detach().clone();
+            grad = g.detach();
+            MemoryScope.persist(grad.storage); // a gradient outlives the step that computed it
         } else {
             grad.add_(g);
         }
@@ -317,6 +325,7 @@ public class Tensor {
                     + Shape.str(shape));
         }
         storage = other.storage;
+        MemoryScope.persist(storage);
         if (grad != null && !grad.device().equals(device())) {
             grad = grad.to(device());
         }
@@ -337,12 +346,15 @@ public class Tensor {
         if (numel() != 1) {
             throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
         }
-        return get(new int[dim()]); // the one element, whatever the shape: [], [1], [1, 1], ...
+        return valueAt(0);
     }
 
     /** The element at {@code index} (one index per dimension; negative counts from the end). */
     public double get(int... index) {
-        int flat = flatIndex(index);
+        return valueAt(flatIndex(index));
+    }
+
+    private double valueAt(int flat) {
         if (storage instanceof CpuStorage) {
             return ((CpuStorage) storage).get(flat);
         }
@@ -384,12 +396,21 @@ public class Tensor {
         return flat;
     }
 
-    /** {@code str(t)}, character for character as PyTorch prints it. */
+    /**
+     * {@code str(t)}, character for character as PyTorch prints it (a CUDA tensor adds
+     * {@code device='cuda:0'}, as PyTorch does).
+     */
     @Override
     public String toString() {
+        return toString(true);
+    }
+
+    /** {@code str(t)}, leaving out the {@code device=} suffix when {@code showDevice} is false. */
+    public String toString(boolean showDevice) {
         boolean floating = dtype().isFloatingPoint();
+        String where = showDevice && device().isCuda() ? device().toString() : null;
         return TensorFormatter.format(dtype(), shape, floating ? toDoubleArray() : null,
-                floating ? null : toLongArray(), gradFn == null ? null : gradFn.name(), requiresGrad);
+                floating ? null : toLongArray(), where, gradFn == null ? null : gradFn.name(), requiresGrad);
     }
 
     // ---------------------------------------------------------------- devices and dtypes
@@ -575,7 +596,7 @@ public class Tensor {
             throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but self is "
                     + shape.length + "D");
         }
-        return shape.length < 2 ? this : transpose(0, 1);
+        return shape.length < 2 ? this : Views.transpose(this, 0, 1, "TBackward0");
     }
 
     /** {@code t.select(dim, index)}; {@code w.select(1, j)} is {@code w[:, j]}. */
@@ -590,13 +611,13 @@ public class Tensor {
 
     /** {@code t.unsqueeze(dim)}. */
     public Tensor unsqueeze(int dim) {
-        return Views.view(this, Shape.insert(shape, Shape.wrapDim(dim, shape.length + 1)));
+        return Views.view(this, Shape.insert(shape, Shape.wrapDim(dim, shape.length + 1)), "UnsqueezeBackward0");
     }
 
     /** {@code t.squeeze(dim)}: drops dimension dim if its size is 1. */
     public Tensor squeeze(int dim) {
         int d = Shape.wrapDim(dim, shape.length);
-        return shape.length == 0 || shape[d] != 1 ? this : Views.view(this, Shape.remove(shape, d));
+        return shape.length == 0 || shape[d] != 1 ? this : Views.view(this, Shape.remove(shape, d), "SqueezeBackward1");
     }
 
     // ---------------------------------------------------------------- linear algebra (LinearAlgebra.java)
@@ -659,7 +680,11 @@ public class Tensor {
         if (Arrays.equals(s.shape, shape)) {
             backend().copy(s.storage, storage);
         } else {
-            Shape.broadcast(shape, s.shape); // throws naming both shapes when they do not fit
+            int[] out = Shape.broadcast(shape, s.shape); // throws naming both shapes when they do not fit
+            if (!Arrays.equals(out, shape)) {
+                throw new IllegalArgumentException("output with shape " + Shape.str(shape)
+                        + " doesn't match the broadcast shape " + Shape.str(out));
+            }
             backend().strided(s.storage, 0, Shape.broadcastStrides(s.shape, shape), shape, storage);
         }
         return this;

@@ -39,7 +39,7 @@ import org.quicktheories.generators.Generate;
  * (f(x + ε) − f(x − ε))/2ε in float64, with its defaults ε = 10⁻⁶, atol = 10⁻⁵, rtol = 10⁻³ — never
  * loosened here. Where an operation has a kink (relu at 0, maximum at a tie, amax at a tie) or a
  * restricted domain (log, sqrt, division by 0), the inputs are kept away from it by construction.
- * Invariants in spec/gradients.md. Shapes are small (sizes 1..3) so the Jacobians are cheap.
+ * Invariants in spec/tensor-autograd.md, section "Gradient checks". Shapes are small (sizes 1..3) so the Jacobians are cheap.
  */
 class GradCheckProperties {
 

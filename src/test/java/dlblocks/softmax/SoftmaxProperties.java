@@ -10,7 +10,6 @@ import static org.quicktheories.generators.SourceDSL.doubles;
 import static org.quicktheories.generators.SourceDSL.integers;
 
 import dlblocks.Generators;
-import dlblocks.Generators.ShapeAndDim;
 import dlblocks.Tolerances;
 import dlblocks.random.Generator;
 import dlblocks.spec.Spec;

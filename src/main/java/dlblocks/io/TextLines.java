@@ -1,0 +1,48 @@
+package dlblocks.io;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lines of a UTF-8 text file, each decoded on its own so that bad bytes can be reported by line
+ * number. Lines end at {@code \n}; a {@code \r} before it is dropped; a final line without {@code \n}
+ * counts.
+ */
+public final class TextLines {
+    /** Line {@code number} (from 1), or {@code text == null} when its bytes are not valid UTF-8. */
+    public record Line(int number, String text) {
+    }
+
+    private TextLines() {
+    }
+
+    public static List<Line> split(byte[] bytes) {
+        List<Line> lines = new ArrayList<>();
+        int start = 0;
+        int number = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
+            lines.add(new Line(++number, decode(bytes, start, stop)));
+            start = end + 1;
+        }
+        return lines;
+    }
+
+    /** Strict UTF-8 decoding; null when the bytes are not UTF-8. */
+    private static String decode(byte[] bytes, int start, int end) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}
