@@ -4,6 +4,7 @@ import static dlblocks.Generators.seeds;
 import static dlblocks.Generators.shapes;
 import static dlblocks.Generators.sizes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The affine map of the tutorial's first section, f(x) = Ax + b, as {@code nn.Linear} applies it: to
@@ -179,7 +181,36 @@ class AffineProperties {
         });
     }
 
+    /**
+     * F.linear checks its operands: a weight that is not 2-D, a bias whose shape is not (out), or a 0-d
+     * input is an IllegalArgumentException naming the offending shape (a width mismatch is PyTorch's
+     * "mat1 and mat2 shapes cannot be multiplied", checked in ErrorsTest).
+     */
+    @Test
+    @Spec("AFFINE-SHAPES-CHECKED")
+    void linearRejectsOperandsOfTheWrongShapeNamingThem() {
+        qt().withExamples(100).forAll(sizes(5), sizes(5), sizes(4), seeds()).checkAssert((in, out, extra, seed) -> {
+            Generator g = new Generator(seed);
+            Tensor x = Tensor.randn(g, 2, in);
+            Tensor weight = Tensor.randn(g, out, in);
+            Tensor bias = Tensor.randn(g, out);
+            int[] flatWeight = {out * in};
+            int[] wrongBias = {out + extra};
+            assertMessageNames(() -> Affine.linear(x, weight.reshape(flatWeight), bias), Shape.str(flatWeight));
+            assertMessageNames(() -> Affine.linear(x, weight.unsqueeze(0), bias), Shape.str(new int[] {1, out, in}));
+            assertMessageNames(() -> Affine.linear(x, weight, Tensor.randn(g, wrongBias)), Shape.str(wrongBias));
+            assertMessageNames(() -> Affine.linear(x, weight, bias.unsqueeze(0)), Shape.str(new int[] {1, out}));
+            assertMessageNames(() -> Affine.linear(Tensor.scalar(1), weight, bias), "0-d");
+            assertThrows(IllegalArgumentException.class, () -> new Linear(-extra, out));
+        });
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static void assertMessageNames(Executable call, String what) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(what), "message should name " + what + ": " + e.getMessage());
+    }
 
     private static Tensor forward(Linear lin, Tensor x) {
         try (NoGrad scope = new NoGrad()) {

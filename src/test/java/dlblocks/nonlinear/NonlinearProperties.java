@@ -258,6 +258,27 @@ class NonlinearProperties {
         return Tensor.fromDoubles(DType.FLOAT32, x, 1, in);
     }
 
+    /**
+     * "Note that non-linearites typically don't have parameters like affine maps do": the module forms
+     * nn.ReLU, nn.Tanh and nn.Sigmoid have no parameters and compute exactly what the functions compute.
+     */
+    @Test
+    @Spec("NONLINEAR-MODULES-HAVE-NO-PARAMETERS")
+    void theNonlinearityModulesHaveNoParametersAndAreTheFunctions() {
+        qt().withExamples(100).forAll(shapes(1, 3, 6), doubles().between(1e-3, 30), seeds()).checkAssert((shape, scale, seed) -> {
+            Tensor x = Generators.randn(seed, scale, shape);
+            ReLU relu = new ReLU();
+            Tanh tanh = new Tanh();
+            Sigmoid sigmoid = new Sigmoid();
+            for (dlblocks.module.Module m : new dlblocks.module.Module[] {relu, tanh, sigmoid}) {
+                assertTrue(m.parameters().isEmpty(), m + " has parameters");
+            }
+            assertArrayEqualsBits(Nonlinear.relu(x).toFloatArray(), relu.forward(x).toFloatArray());
+            assertArrayEqualsBits(Nonlinear.tanh(x).toFloatArray(), tanh.forward(x).toFloatArray());
+            assertArrayEqualsBits(Nonlinear.sigmoid(x).toFloatArray(), sigmoid.forward(x).toFloatArray());
+        });
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Sets every 5th entry to 0 (and the 1st of each 10 to −0), so ReLU's kink is among the inputs. */

@@ -41,6 +41,7 @@ class SoftmaxProperties {
      * "The sum over all components is 1", along the chosen dim. Each slice of n numbers sums, in
      * float32, to within f32SumBound(n + 1, 1) of 1: the softmax of the slice is off by γₙ₊₁ relative in
      * total (its exps, their sum, one division each), and the float32 sum of the result by γₙ₋₁ more.
+     * A 0-d tensor, a single slice of one element, has softmax exactly 1.
      */
     @Test
     @Spec("SOFTMAX-SUMS-TO-ONE")
@@ -51,6 +52,9 @@ class SoftmaxProperties {
             for (float s : sums.toFloatArray()) {
                 assertTrue(Math.abs(s - 1.0) <= Tolerances.f32SumBound(n + 1, 1), c + ": a slice sums to " + s);
             }
+            Tensor scalar = Tensor.scalar(scale); // a 0-d tensor is one slice of one element: softmax 1, log 0
+            assertEquals(1f, Softmax.softmax(scalar, 0).item(), 0f);
+            assertEquals(0f, Softmax.logSoftmax(scalar, -1).item(), 0f);
         });
     }
 
@@ -174,6 +178,22 @@ class SoftmaxProperties {
                     }
                 }
             }
+        });
+    }
+
+    /**
+     * "The non-linearity log softmax does not have parameters!": the module nn.LogSoftmax(dim) has none
+     * and computes exactly logSoftmax(x, dim).
+     */
+    @Test
+    @Spec("SOFTMAX-LOG-SOFTMAX-MODULE-HAS-NO-PARAMETERS")
+    void theLogSoftmaxModuleHasNoParametersAndIsTheFunction() {
+        qt().withExamples(100).forAll(shapesWithDim(1, 4, 5), seeds()).checkAssert((c, seed) -> {
+            Tensor x = Generators.randn(seed, 3, c.shape());
+            LogSoftmax module = new LogSoftmax(c.dim());
+            assertTrue(module.parameters().isEmpty());
+            assertArrayEquals(Softmax.logSoftmax(x, c.dim()).toFloatArray(), module.forward(x).toFloatArray(), c.toString());
+            assertEquals("LogSoftmax(dim=" + c.dim() + ")", module.toString());
         });
     }
 
