@@ -54,10 +54,17 @@ public final class Losses {
         }
         Tensor index = Tensor.fromLongs(DType.INT64, safe, labels.length, 1).to(x.device());
         Tensor wi = Tensor.fromDoubles(x.dtype(), exampleWeights, labels.length).to(x.device());
+        // PyTorch writes +0 as an ignored example's loss, where −(x·0) would carry x's sign. Adding +0 there
+        // and −0 elsewhere (which changes no value, not even a zero's sign) gives exactly that.
+        double[] signedZeros = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            signedZeros[i] = labels[i] == ignoreIndex ? 0.0 : -0.0;
+        }
+        Tensor ignoredToPlusZero = Tensor.fromDoubles(x.dtype(), signedZeros, labels.length).to(x.device());
         Tensor[] denominator = new Tensor[1];
         Tensor loss = Function.apply("NllLossBackward0",
                 () -> {
-                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg();
+                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg().add(ignoredToPlusZero);
                     switch (reduction) {
                         case NONE: return perExample;
                         case SUM: return perExample.sum();
