@@ -14,7 +14,8 @@
  *    CPU does, so they are the CPU's sums bit for bit. No kernel uses atomics: every result is
  *    deterministic.
  *  - Compiled with --fmad=false, so the compiler never fuses a * b + c; the only fused multiply-adds
- *    are the explicit fma() of ADD/SUB (the CPU's Math.fma) and the fmaf() of the SGEMM.
+ *    are the explicit fma()/fmaf() of ADD/SUB (the CPU's Math.fma) and the fmaf() of the SGEMM.
+ *  - Integer-to-integer copies cast as C does, without a detour through double.
  *  - Element counts fit in int (the Java side uses int); loops are grid-stride with 64-bit indices.
  */
 
@@ -105,9 +106,19 @@ __device__ __forceinline__ void offsets(const Layout& L, long long i, long long&
 
 /* ------------------------------------------------------------------ copies */
 
+/* An integer converted to an integer dtype as C (and Java) cast it: int64 keeps every value, int32 keeps
+ * the low 32 bits, bool tests for non-zero. No detour through double, which would round beyond 2^53. */
+__device__ __forceinline__ long long castInteger(int dtype, long long v) {
+    return dtype == INT32 ? (long long) (int) v : dtype == BOOL ? (v != 0) : v;
+}
+
 /* dst[i] = src[i], converted to dst's dtype. */
 extern "C" __global__ void copy_convert(const void* src, int srcType, void* dst, int dstType, int n) {
-    FOR_EACH(i, n) store(dst, dstType, i, load(src, srcType, i));
+    const bool integers = srcType >= INT64 && dstType >= INT64;
+    FOR_EACH(i, n) {
+        if (integers) ((long long*) dst)[i] = castInteger(dstType, ((const long long*) src)[i]);
+        else store(dst, dstType, i, load(src, srcType, i));
+    }
 }
 
 /* out[i] = in[offset + Σ index[d]·L.a[d]]: transposes, broadcasts and slices. */
@@ -144,7 +155,7 @@ __device__ __forceinline__ double unary(int op, double x, double s) {
             return e / (1 + e);
         }
     case RELU: return x < 0 ? 0.0 : x;
-    case STEP: return x > 0 ? 1.0 : 0.0;
+    case STEP: return x <= 0 ? 0.0 : 1.0; /* NaN gives 1: PyTorch zeroes relu's gradient only where x <= 0 */
     case ADD_SCALAR: return x + s;
     case MUL_SCALAR: return x * s;
     case POW_SCALAR: return javaPow(x, s);
@@ -177,13 +188,18 @@ extern "C" __global__ void map_unary(int op, double s, const void* in, int inTyp
     FOR_EACH(i, n) store(out, outType, i, unary(op, load(in, inType, i), s));
 }
 
-/* out[i] = op(a[offsetA(i)], b[offsetB(i)], s); a broadcast dimension has stride 0. */
+/* out[i] = op(a[offsetA(i)], b[offsetB(i)], s); a broadcast dimension has stride 0. In float32, a ± s·b
+ * is one fmaf, rounded once to float32 as PyTorch's vec::fmadd (and CpuBackend) compute it; a double fma
+ * rounded to float would round twice. */
 extern "C" __global__ void zip_binary(int op, double s, const void* a, int aType, const void* b, int bType, Layout L,
                                       void* out, int outType, int n) {
+    const bool fused32 = (op == ADD || op == SUB) && aType == FLOAT32 && bType == FLOAT32 && outType == FLOAT32;
+    const float scale = (float) (op == ADD ? s : -s);
     FOR_EACH(i, n) {
         long long oa, ob;
         offsets(L, i, oa, ob);
-        store(out, outType, i, binary(op, load(a, aType, oa), load(b, bType, ob), s));
+        if (fused32) ((float*) out)[i] = fmaf(scale, ((const float*) b)[ob], ((const float*) a)[oa]);
+        else store(out, outType, i, binary(op, load(a, aType, oa), load(b, bType, ob), s));
     }
 }
 

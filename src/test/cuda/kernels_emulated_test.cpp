@@ -133,7 +133,7 @@ static void testStridedAndZip() {
             for (int z = 0; z < 2; ++z, ++i) {
                 float av = a[z * 12 + y * 4 + x];
                 CHECK(sameBits(av, T.p[i]), "strided at %d", i);
-                float expected = (float) std::fma(-0.5, (double) b[y], (double) av);
+                float expected = std::fma(-0.5f, b[y], av); /* float32 a - s·b: one fmaf */
                 CHECK(sameBits(expected, Z.p[i]), "zip SUB at %d", i);
             }
     /* a slice: select(1, 2) of (2,3,4) is offset 8, shape (2,4), strides (12,1) */
@@ -165,7 +165,7 @@ static void testMapAndConversions() {
             case TANH: r = std::tanh(x); break;
             case SIGMOID: r = x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); break;
             case RELU: r = x < 0 ? 0 : x; break;
-            case STEP: r = x > 0 ? 1 : 0; break;
+            case STEP: r = x <= 0 ? 0 : 1; break;
             case ADD_SCALAR: r = x + s; break;
             case MUL_SCALAR: r = x * s; break;
             case POW_SCALAR: r = std::pow(x, s); break;
@@ -174,6 +174,15 @@ static void testMapAndConversions() {
             }
             CHECK(sameBits((float) r, O.p[i]), "map op %d at %d: x=%g expected %g got %g", op, i, x, r, O.p[i]);
         }
+    }
+    /* int64 → int32 keeps the low 32 bits (a C cast), never through double */
+    std::vector<long long> big = {(1LL << 53) + 1, -(1LL << 40) - 7, 4294967297LL, 0};
+    Buffer<long long> Big(big), Same(4), Narrow(4);
+    emulator::launch(dim3(1), dim3(4), [&] { copy_convert(Big.p, INT64, Same.p, INT64, 4); });
+    emulator::launch(dim3(1), dim3(4), [&] { copy_convert(Big.p, INT64, Narrow.p, INT32, 4); });
+    for (int i = 0; i < 4; ++i) {
+        CHECK(Same.p[i] == big[i], "int64 copy at %d", i);
+        CHECK(Narrow.p[i] == (long long) (int) big[i], "int64 → int32 at %d", i);
     }
     /* float32 → int64 (truncation, NaN → 0, saturation) → bool → float64 */
     Buffer<long long> L(300), Bo(300);

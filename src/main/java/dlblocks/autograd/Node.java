@@ -47,8 +47,8 @@ public final class Node {
             throw new IllegalStateException("Trying to backward through the graph a second time (or directly access "
                     + "saved tensors after they have already been freed). Saved intermediate values of the graph are "
                     + "freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
-                    + "backward through the graph a second time or if you need to access saved intermediate values "
-                    + "after calling backward.");
+                    + "backward through the graph a second time or if you need to access saved tensors after calling "
+                    + "backward.");
         }
         return backward.apply(gradOutput);
     }

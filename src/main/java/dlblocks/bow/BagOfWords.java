@@ -2,6 +2,8 @@ package dlblocks.bow;
 
 import dlblocks.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The tutorial's input encoding. A sentence becomes its bag-of-words vector x: one entry per vocabulary
@@ -17,16 +19,26 @@ public final class BagOfWords {
         return makeBowVector(sentence, wordToIx, UnknownWords.ERROR);
     }
 
-    /** As the tutorial's function, but an unknown word is an error or is skipped, as asked. */
+    /**
+     * As the tutorial's function, but an unknown word is an error or is skipped, as asked. The vector is
+     * zeros except at the words of the sentence, and is built from those counts alone.
+     */
     public static Tensor makeBowVector(List<String> sentence, Vocabulary wordToIx, UnknownWords unknown) {
-        float[] counts = new float[wordToIx.size()];
+        Map<Integer, Integer> counts = new TreeMap<>();
         for (String word : sentence) {
             if (unknown == UnknownWords.SKIP && !wordToIx.contains(word)) {
                 continue;
             }
-            counts[wordToIx.indexOf(word)] += 1;
+            counts.merge(wordToIx.indexOf(word), 1, Integer::sum); // vec[word_to_ix[word]] += 1
         }
-        return Tensor.fromFloats(counts, 1, counts.length); // vec.view(1, -1)
+        int[] positions = new int[counts.size()];
+        float[] values = new float[counts.size()];
+        int k = 0;
+        for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
+            positions[k] = e.getKey();
+            values[k++] = e.getValue();
+        }
+        return Tensor.fromNonzeros(positions, values, 1, wordToIx.size()); // vec.view(1, -1)
     }
 
     /** {@code make_target(label, label_to_ix)}: {@code torch.LongTensor([label_to_ix[label]])}. */

@@ -43,10 +43,16 @@ public record Evaluation(List<String> labels, long[][] confusion) {
         return (double) confusion[label][label] / actual;
     }
 
-    /** 2·P·R / (P + R); 0 when both are 0. */
+    /**
+     * 2·P·R / (P + R), which is 2tp / (2tp + fp + fn): 0 when tp = 0 and the label occurs or is predicted
+     * (even though one of P and R is then 0/0); NaN only when it neither occurs nor is predicted.
+     */
     public double f1(int label) {
         double p = precision(label);
         double r = recall(label);
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        if (confusion[label][label] == 0) {
+            return Double.isNaN(p) && Double.isNaN(r) ? Double.NaN : 0;
+        }
+        return 2 * p * r / (p + r);
     }
 }

@@ -97,7 +97,11 @@ public final class LangIdModel {
         Safetensors.write(file, model.stateDict(), metadata, overwrite);
     }
 
-    /** Loads a model saved by {@link #save} (or by the PyTorch script in verification/). */
+    /**
+     * Loads a model saved by {@link #save} (or by the PyTorch script in verification/).
+     *
+     * @throws SafetensorsException when the file is not a safetensors file or not such a model
+     */
     public static LangIdModel load(Path file) throws IOException {
         Safetensors.Contents contents = Safetensors.read(file);
         Map<String, String> meta = contents.metadata();
@@ -109,15 +113,26 @@ public final class LangIdModel {
         } catch (IllegalArgumentException e) {
             throw new SafetensorsException(file + ": unknown tokenizer '" + meta.get(TOKENIZER) + "' in metadata");
         }
-        Tokenizer tokenizer = new Tokenizer(mode, Boolean.parseBoolean(meta.getOrDefault(LOWERCASE, "false")));
+        String lowercase = meta.getOrDefault(LOWERCASE, "false");
+        if (!lowercase.equalsIgnoreCase("true") && !lowercase.equalsIgnoreCase("false")) {
+            throw new SafetensorsException(file + ": metadata '" + LOWERCASE + "' is '" + lowercase + "', not true or false");
+        }
+        Tokenizer tokenizer = new Tokenizer(mode, lowercase.equalsIgnoreCase("true"));
+        if (labels.size() == 0) {
+            throw new SafetensorsException(file + ": metadata '" + LABELS + "' names no labels");
+        }
         Tensor weight = contents.tensors().get("linear.weight");
         Tensor bias = contents.tensors().get("linear.bias");
-        if (weight == null || bias == null || weight.dtype() != DType.FLOAT32 || bias.dtype() != DType.FLOAT32) {
-            throw new SafetensorsException(file + ": expected float32 tensors 'linear.weight' and 'linear.bias'");
+        if (weight == null || bias == null || weight.dtype() != DType.FLOAT32 || bias.dtype() != DType.FLOAT32
+                || contents.tensors().size() != 2) {
+            throw new SafetensorsException(file + ": expected exactly the float32 tensors 'linear.weight' and "
+                    + "'linear.bias', found " + contents.tensors().keySet());
         }
-        if (weight.dim() != 2 || weight.size(0) != labels.size() || weight.size(1) != vocabulary.size()) {
+        if (weight.dim() != 2 || weight.size(0) != labels.size() || weight.size(1) != vocabulary.size()
+                || bias.dim() != 1 || bias.size(0) != labels.size()) {
             throw new SafetensorsException(file + ": linear.weight has shape " + dlblocks.tensor.Shape.str(weight.shape())
-                    + " but the metadata names " + labels.size() + " labels and " + vocabulary.size() + " words");
+                    + " and linear.bias " + dlblocks.tensor.Shape.str(bias.shape()) + " but the metadata names "
+                    + labels.size() + " labels and " + vocabulary.size() + " words");
         }
         BoWClassifier model = new BoWClassifier(labels.size(), vocabulary.size(), new dlblocks.random.Generator(0));
         model.loadStateDict(contents.tensors());

@@ -35,16 +35,21 @@ public final class SparseTrainer {
     private final int vocab;
     private final Optimizer dense;
     private final boolean sparseUpdate;
-    // Adagrad's accumulated squares (C × V, as the weight) and bias squares, and its step count.
-    private final float[] sumW;
-    private final float[] sumB;
-    // Work space kept between steps: the weight gradient (zero except at the ids of the current batch),
-    // which ids the batch touched, and the list of them.
-    private final float[] gradW;
-    private final boolean[] touched;
-    private final int[] present;
+    // For the sparse update the trainer keeps the weight word-major, wordWeights[id·C + c] = W[c][id], so
+    // that the C weights of a word share a cache line; every change is written through to the model's
+    // W, so the model always holds the current weights. Adagrad's accumulated squares are kept the same way.
+    private final float[] wordWeights;
+    private final float[] wordSums;
+    private final float[] biasSums;
+    // Work space kept between steps: each word's slot in this batch's gradient rows (−1: absent).
+    private final int[] slot;
+    private int[] present = new int[64];
+    private float[] gradRows = new float[64];
 
-    /** A trainer for {@code model} (on the CPU) with the given optimiser and learning rate. */
+    /**
+     * A trainer for {@code model} (on the CPU) with the given optimiser and learning rate. While it trains,
+     * the trainer owns the weights: changes made to the model's weights by other code are not seen.
+     */
     public SparseTrainer(BoWClassifier model, Algorithm algorithm, double lr) {
         if (!model.linear.weight.device().equals(Device.CPU)) {
             throw new IllegalArgumentException("the sparse path runs on the CPU; the model is on "
@@ -57,11 +62,11 @@ public final class SparseTrainer {
         this.vocab = model.linear.inFeatures();
         this.dense = create(algorithm, model, lr);
         this.sparseUpdate = algorithm == Algorithm.SGD || algorithm == Algorithm.ADAGRAD;
-        this.sumW = algorithm == Algorithm.ADAGRAD ? new float[classes * vocab] : null;
-        this.sumB = algorithm == Algorithm.ADAGRAD ? new float[classes] : null;
-        this.gradW = new float[classes * vocab];
-        this.touched = new boolean[vocab];
-        this.present = new int[vocab];
+        this.wordWeights = sparseUpdate ? wordMajor(floats(model.linear.weight)) : null;
+        this.wordSums = algorithm == Algorithm.ADAGRAD ? new float[classes * vocab] : null;
+        this.biasSums = algorithm == Algorithm.ADAGRAD ? new float[classes] : null;
+        this.slot = new int[vocab];
+        java.util.Arrays.fill(slot, -1);
     }
 
     /** The dense optimiser the same settings give: {@code optim.SGD(params, lr)} and so on. */
@@ -83,12 +88,12 @@ public final class SparseTrainer {
      * {@code labels[row]}: mean NLL of log Softmax(x·Wᵀ + b). Returns the batch's mean loss.
      */
     public float step(SparseBatch x, int[] labels, int[] order, int from, int to) {
-        float[] w = floats(model.linear.weight);
+        float[] w = sparseUpdate ? wordWeights : wordMajor(floats(model.linear.weight));
         float[] b = floats(model.linear.bias);
         int n = to - from;
         float[] logProbs = new float[n * classes];
         for (int i = 0; i < n; i++) {
-            logSoftmaxRow(x, order[from + i], w, b, classes, vocab, logProbs, i * classes);
+            logSoftmaxRow(x, order[from + i], w, b, classes, logProbs, i * classes);
         }
         // Mean NLL: ℓ = −(Σᵢ log pᵢ[yᵢ]) / n, and ∂ℓ/∂log pᵢ[yᵢ] = −1/n (rounded to float32 as PyTorch's 1/n).
         float inverse = (float) (1.0 / n);
@@ -106,23 +111,32 @@ public final class SparseTrainer {
         }
         float loss = sum / (float) n;
         if (sparseUpdate) {
-            sparseStep(x, order, from, n, gLogits, w, b);
+            sparseStep(x, order, from, n, gLogits, b);
         } else {
             denseStep(x, order, from, n, gLogits);
         }
         return loss;
     }
 
-    /** log Softmax(x·Wᵀ + b) of one row into out[at..at+C), as the dense path rounds each step. */
-    private static void logSoftmaxRow(SparseBatch x, int row, float[] w, float[] b, int classes, int vocab,
-                                      float[] out, int at) {
+    /**
+     * log Softmax(x·Wᵀ + b) of one row into out[at..at+C), as the dense path rounds each step; w is
+     * word-major (w[id·C + c] = W[c][id]). Each logit still sums its terms in ascending word id.
+     */
+    private static void logSoftmaxRow(SparseBatch x, int row, float[] w, float[] b, int classes, float[] out,
+                                      int at) {
+        for (int c = 0; c < classes; c++) {
+            out[at + c] = 0f;
+        }
+        for (int k = x.rowStart(row); k < x.rowEnd(row); k++) {
+            float count = x.count(k);
+            int base = x.id(k) * classes;
+            for (int c = 0; c < classes; c++) {
+                out[at + c] += count * w[base + c];
+            }
+        }
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
-            float acc = 0;
-            for (int k = x.rowStart(row); k < x.rowEnd(row); k++) {
-                acc += x.count(k) * w[c * vocab + x.id(k)];
-            }
-            float logit = acc + b[c];
+            float logit = out[at + c] + b[c];
             out[at + c] = logit;
             if (logit > max || Float.isNaN(logit)) max = logit;
         }
@@ -141,19 +155,28 @@ public final class SparseTrainer {
      * ∂L/∂W[c][id] = Σᵢ ∂L/∂logitᵢ[c]·xᵢ[id] (over the batch, in row order) for the ids present, then the
      * update of those weights only; the bias is updated densely.
      */
-    private void sparseStep(SparseBatch x, int[] order, int from, int n, float[] gLogits, float[] w, float[] b) {
+    private void sparseStep(SparseBatch x, int[] order, int from, int n, float[] gLogits, float[] b) {
         double clr = lr; // Adagrad's lr_decay is 0 here, so its clr = lr / (1 + (t − 1)·0) = lr.
         int count = 0;
         for (int i = 0; i < n; i++) {
             int row = order[from + i];
             for (int k = x.rowStart(row); k < x.rowEnd(row); k++) {
                 int id = x.id(k);
-                if (!touched[id]) {
-                    touched[id] = true;
+                if (slot[id] < 0) {
+                    if (count == present.length) {
+                        present = java.util.Arrays.copyOf(present, 2 * count);
+                    }
+                    if ((count + 1) * classes > gradRows.length) {
+                        gradRows = java.util.Arrays.copyOf(gradRows, 2 * (count + 1) * classes);
+                    }
+                    slot[id] = count;
                     present[count++] = id;
+                    java.util.Arrays.fill(gradRows, slot[id] * classes, (slot[id] + 1) * classes, 0f);
                 }
+                int g = slot[id] * classes;
+                float cnt = x.count(k);
                 for (int c = 0; c < classes; c++) {
-                    gradW[c * vocab + id] += gLogits[i * classes + c] * x.count(k);
+                    gradRows[g + c] += gLogits[i * classes + c] * cnt;
                 }
             }
         }
@@ -162,22 +185,26 @@ public final class SparseTrainer {
             for (int i = 0; i < n; i++) {
                 gb += gLogits[i * classes + c];
             }
-            b[c] = update(b[c], gb, sumB, c, clr);
-            for (int p = 0; p < count; p++) {
-                int at = c * vocab + present[p];
-                w[at] = update(w[at], gradW[at], sumW, at, clr);
-                gradW[at] = 0;
-            }
+            b[c] = update(b[c], gb, biasSums, c, clr);
         }
+        float[] w = floats(model.linear.weight);
         for (int p = 0; p < count; p++) {
-            touched[present[p]] = false;
+            int id = present[p];
+            int base = id * classes;
+            int g = p * classes;
+            for (int c = 0; c < classes; c++) {
+                float updated = update(wordWeights[base + c], gradRows[g + c], wordSums, base + c, clr);
+                wordWeights[base + c] = updated;
+                w[c * vocab + id] = updated; // written through: the model stays current
+            }
+            slot[id] = -1;
         }
     }
 
     /** θ ← θ − lr·g (SGD) or s ← s + g², θ ← θ + (−lr·g)/(√s + ε) (Adagrad), rounded as the dense step. */
     private float update(float theta, float g, float[] sums, int at, double clr) {
         if (algorithm == Algorithm.SGD) {
-            return (float) Math.fma((double) (float) -lr, g, theta);
+            return Math.fma((float) -lr, g, theta); // θ + (−lr)·g rounded once, as add_(g, alpha=−lr)
         }
         float s = sums[at] + g * g;
         sums[at] = s;
@@ -211,13 +238,28 @@ public final class SparseTrainer {
     /** log-probabilities of every row of x: (rows, C), without any graph. */
     public static Tensor logProbs(BoWClassifier model, SparseBatch x) {
         int classes = model.linear.outFeatures();
-        float[] w = floats(model.linear.weight.detach().cpu());
+        float[] w = wordMajor(floats(model.linear.weight.detach().cpu()), classes, model.linear.inFeatures());
         float[] b = floats(model.linear.bias.detach().cpu());
         float[] out = new float[x.rows() * classes];
         for (int r = 0; r < x.rows(); r++) {
-            logSoftmaxRow(x, r, w, b, classes, model.linear.inFeatures(), out, r * classes);
+            logSoftmaxRow(x, r, w, b, classes, out, r * classes);
         }
         return Tensor.fromFloats(out, x.rows(), classes);
+    }
+
+    /** W (C × V, as nn.Linear stores it) rearranged word-major: out[id·C + c] = W[c][id]. */
+    private float[] wordMajor(float[] weight) {
+        return wordMajor(weight, classes, vocab);
+    }
+
+    private static float[] wordMajor(float[] weight, int classes, int vocab) {
+        float[] out = new float[weight.length];
+        for (int c = 0; c < classes; c++) {
+            for (int id = 0; id < vocab; id++) {
+                out[id * classes + c] = weight[c * vocab + id];
+            }
+        }
+        return out;
     }
 
     private static float[] floats(Tensor p) {

@@ -106,6 +106,9 @@ final class TrainCommand implements Callable<Integer> {
         Corpus devData = dev != null ? Corpus.read(dev, skipBadLines)
                 : train == null ? bundled(BUNDLED_DEV) : null;
         reportSkipped(trainData, devData);
+        if (trainData.size() == 0) {
+            throw new IllegalArgumentException((train != null ? train : BUNDLED_TRAIN) + ": no examples to train on");
+        }
         out.printf(Locale.ROOT, "training on %d examples%s: %s lr %s, batch %d, %d epochs, seed %d, %s%n",
                 trainData.size(), devData == null ? "" : " (dev: " + devData.size() + ")",
                 optimizer, lr, batchSize, epochs, seed, target);

@@ -177,7 +177,10 @@ public final class CudaBackend implements Backend {
         }
         CudaStorage s = uninitialised(dtype, values.length);
         long[] l = new long[values.length];
-        for (int i = 0; i < l.length; i++) l[i] = (long) dtype.round(values[i]);
+        for (int i = 0; i < l.length; i++) {
+            // a C cast, as CpuBackend does: int64 keeps every long, int32 its low 32 bits, bool tests for non-zero
+            l[i] = dtype == DType.INT32 ? (int) values[i] : dtype == DType.BOOL ? (values[i] != 0 ? 1 : 0) : values[i];
+        }
         upload(s, Pointer.to(l));
         return s;
     }

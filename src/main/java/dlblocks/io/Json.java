@@ -161,7 +161,8 @@ public final class Json {
         if (pos + 4 > text.length()) throw error("truncated \\u escape");
         int v = 0;
         for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos + i), 16);
+            char c = text.charAt(pos + i);
+            int d = c < 128 ? Character.digit(c, 16) : -1; // ASCII only: Character.digit also takes '٣' and 'Ａ'
             if (d < 0) throw error("bad hex digit in \\u escape", pos + i);
             v = v * 16 + d;
         }

@@ -59,10 +59,17 @@ public final class Losses {
         }
         Tensor index = Tensor.fromLongs(DType.INT64, safe, labels.length, 1).to(x.device());
         Tensor wi = Tensor.fromDoubles(x.dtype(), exampleWeights, labels.length).to(x.device());
+        // PyTorch writes +0 as an ignored example's loss, where −(x·0) would carry x's sign. Adding +0 there
+        // and −0 elsewhere (which changes no value, not even a zero's sign) gives exactly that.
+        double[] signedZeros = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            signedZeros[i] = labels[i] == ignoreIndex ? 0.0 : -0.0;
+        }
+        Tensor ignoredToPlusZero = Tensor.fromDoubles(x.dtype(), signedZeros, labels.length).to(x.device());
         Tensor[] denominator = new Tensor[1];
         Tensor loss = Function.apply("NllLossBackward0",
                 () -> {
-                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg();
+                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg().add(ignoredToPlusZero);
                     switch (reduction) {
                         case NONE: return perExample;
                         case SUM: return perExample.sum();
@@ -75,6 +82,13 @@ public final class Losses {
                     // ∂L/∂ℓᵢ is g (NONE: gᵢ), g (SUM) or g/Σw (MEAN); ∂ℓᵢ/∂input[i, yᵢ] = −wᵢ.
                     Tensor perExample = reduction == Reduction.MEAN ? g.div(denominator[0]) : g;
                     Tensor coefficient = wi.mul(perExample).neg().view(labels.length, 1);
+                    // An ignored example gets no gradient, as in PyTorch, even when the mean divides by a
+                    // total weight of 0 (where wᵢ·(g/0) would be 0·∞ = NaN).
+                    for (int i = 0; i < labels.length; i++) {
+                        if (labels[i] == ignoreIndex) {
+                            coefficient.put_(i, 0);
+                        }
+                    }
                     return new Tensor[] {Indexing.scatterAdd(x.shape(), 1, index, coefficient)};
                 },
                 x);

@@ -79,31 +79,39 @@ public abstract class Module {
 
     /**
      * {@code load_state_dict(state)}: copies each tensor into the parameter of the same name. Names
-     * missing on either side and shapes that differ are errors, as with PyTorch's {@code strict=True}.
+     * missing on either side and shapes that differ are errors, as with PyTorch's {@code strict=True}:
+     * all of them are reported at once, in PyTorch's words, and then nothing is loaded.
      */
     public void loadStateDict(Map<String, Tensor> state) {
         Map<String, Parameter> own = namedParameters();
         List<String> missing = new ArrayList<>();
         for (String name : own.keySet()) {
-            if (!state.containsKey(name)) missing.add(name);
+            if (!state.containsKey(name)) missing.add('"' + name + '"');
         }
         List<String> unexpected = new ArrayList<>();
         for (String name : state.keySet()) {
-            if (!own.containsKey(name)) unexpected.add(name);
+            if (!own.containsKey(name)) unexpected.add('"' + name + '"');
         }
-        if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IllegalArgumentException("Error(s) in loading state_dict for " + getClass().getSimpleName()
-                    + ": missing keys " + missing + ", unexpected keys " + unexpected);
+        List<String> errors = new ArrayList<>();
+        if (!missing.isEmpty()) errors.add("Missing key(s) in state_dict: " + String.join(", ", missing) + ". ");
+        if (!unexpected.isEmpty()) {
+            errors.add("Unexpected key(s) in state_dict: " + String.join(", ", unexpected) + ". ");
         }
         for (Map.Entry<String, Parameter> e : own.entrySet()) {
             Tensor src = state.get(e.getKey());
-            Parameter p = e.getValue();
-            if (!java.util.Arrays.equals(src.shape(), p.shape())) {
-                throw new IllegalArgumentException("size mismatch for " + e.getKey() + ": copying a param with shape "
-                        + dlblocks.tensor.Shape.str(src.shape()) + ", the shape in current model is "
-                        + dlblocks.tensor.Shape.str(p.shape()));
+            if (src != null && !java.util.Arrays.equals(src.shape(), e.getValue().shape())) {
+                errors.add("size mismatch for " + e.getKey() + ": copying a param with shape torch.Size("
+                        + dlblocks.tensor.Shape.str(src.shape()) + ") from checkpoint, the shape in current model is "
+                        + "torch.Size(" + dlblocks.tensor.Shape.str(e.getValue().shape()) + ").");
             }
-            p.setData(src.detach().to(p.device()).to(p.dtype()).clone());
+        }
+        if (!errors.isEmpty()) {
+            throw new IllegalArgumentException("Error(s) in loading state_dict for " + getClass().getSimpleName()
+                    + ":\n\t" + String.join("\n\t", errors));
+        }
+        for (Map.Entry<String, Parameter> e : own.entrySet()) {
+            Parameter p = e.getValue();
+            p.setData(state.get(e.getKey()).detach().to(p.device()).to(p.dtype()).clone());
         }
     }
 
@@ -174,16 +182,48 @@ public abstract class Module {
         return "";
     }
 
-    /** PyTorch's module repr: the class name, extraRepr, then each child indented by two spaces. */
+    /**
+     * PyTorch's module repr: the class name, extraRepr, then each child indented by two spaces. The
+     * elements of a List field print inside one {@code ModuleList}, as {@code nn.ModuleList} does.
+     */
     @Override
     public String toString() {
-        Map<String, Module> children = namedChildren();
-        StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(').append(extraRepr());
-        if (!children.isEmpty()) {
+        Map<String, Map<String, Module>> byField = new LinkedHashMap<>(); // field → (list index or "") → child
+        for (Map.Entry<String, Module> e : namedChildren().entrySet()) {
+            String[] parts = e.getKey().split("\\.", 2);
+            byField.computeIfAbsent(parts[0], k -> new LinkedHashMap<>()).put(parts.length > 1 ? parts[1] : "",
+                    e.getValue());
+        }
+        List<String> children = new ArrayList<>();
+        byField.forEach((field, members) -> {
+            String child;
+            if (members.containsKey("")) {
+                child = members.get("").toString();
+            } else {
+                List<String> items = new ArrayList<>();
+                members.forEach((index, m) -> items.add("(" + index + "): " + m));
+                child = repr("ModuleList", "", items);
+            }
+            children.add("(" + field + "): " + child);
+        });
+        return repr(getClass().getSimpleName(), extraRepr(), children);
+    }
+
+    /** {@code nn.Module.__repr__}: on one line when there is only a one-line extra repr, else a line each. */
+    private static String repr(String name, String extra, List<String> children) {
+        List<String> lines = new ArrayList<>();
+        if (!extra.isEmpty()) {
+            lines.addAll(java.util.Arrays.asList(extra.split("\n")));
+        }
+        if (lines.size() == 1 && children.isEmpty()) {
+            return name + "(" + extra + ")";
+        }
+        lines.addAll(children);
+        StringBuilder sb = new StringBuilder(name).append('(');
+        if (!lines.isEmpty()) {
             sb.append('\n');
-            for (Map.Entry<String, Module> e : children.entrySet()) {
-                String child = e.getValue().toString().replace("\n", "\n  ");
-                sb.append("  (").append(e.getKey()).append("): ").append(child).append('\n');
+            for (String line : lines) {
+                sb.append("  ").append(line.replace("\n", "\n  ")).append('\n');
             }
         }
         return sb.append(')').toString();

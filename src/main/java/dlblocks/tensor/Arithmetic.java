@@ -115,11 +115,11 @@ final class Arithmetic {
                 a);
     }
 
-    /** a^p; ∂/∂a = p·a^(p−1). */
+    /** a^p; ∂/∂a = p·a^(p−1), and for p = 0 zeros (+0, as PyTorch returns zeros_like rather than g·0). */
     static Tensor pow(Tensor a, double p) {
         return Function.apply("PowBackward0",
                 () -> floating(a).map(UnaryOp.POW_SCALAR, p),
-                g -> new Tensor[] {p == 0 ? g.mul(0) : g.mul(a.pow(p - 1)).mul(p)},
+                g -> new Tensor[] {p == 0 ? Tensor.zerosLike(g) : g.mul(a.pow(p - 1)).mul(p)},
                 a);
     }
 

@@ -40,7 +40,7 @@ public final class CpuBackend implements Backend {
         CpuStorage s = new CpuStorage(dtype, values.length);
         if (s.l != null) {
             for (int i = 0; i < values.length; i++) {
-                s.l[i] = (long) dtype.round(values[i]);
+                s.l[i] = castLong(dtype, values[i]);
             }
         } else {
             for (int i = 0; i < values.length; i++) {
@@ -62,7 +62,11 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] toFloats(Storage storage) {
-        return cpu(storage).floatArray().clone();
+        CpuStorage s = cpu(storage);
+        if (!s.isFloat32()) {
+            throw new IllegalStateException("expected a float32 storage, found " + s.dtype().torchName());
+        }
+        return s.f().clone();
     }
 
     @Override
@@ -84,7 +88,7 @@ public final class CpuBackend implements Backend {
         CpuStorage out = cpu(dst);
         if (in.l != null && out.l != null) {
             for (int i = 0; i < in.l.length; i++) {
-                out.l[i] = (long) out.dtype().round(in.l[i]);
+                out.l[i] = castLong(out.dtype(), in.l[i]);
             }
             return;
         }
@@ -120,6 +124,20 @@ public final class CpuBackend implements Backend {
         CpuStorage b = cpu(sb);
         CpuStorage out = cpu(output);
         Odometer it = new Odometer(shape, aStrides, bStrides);
+        if ((op == BinaryOp.ADD || op == BinaryOp.SUB) && a.isFloat32() && b.isFloat32() && out.isFloat32()) {
+            // a ± s·b rounded once to float32, as PyTorch's vec::fmadd does. The double fma rounded to float
+            // would round twice, which differs when the double lands on a float32 midpoint.
+            float scale = (float) (op == BinaryOp.ADD ? s : -s);
+            out.facts = null; // written directly, not through set()
+            float[] x = a.f();
+            float[] y = b.f();
+            float[] z = out.f();
+            for (int i = 0; i < z.length; i++) {
+                z[i] = Math.fma(scale, y[it.offsetB], x[it.offsetA]);
+                it.advance();
+            }
+            return;
+        }
         for (int i = 0; i < out.numel(); i++) {
             out.set(i, op.apply(a.get(it.offsetA), b.get(it.offsetB), s));
             it.advance();
@@ -221,6 +239,15 @@ public final class CpuBackend implements Backend {
                     out.set(target, out.get(target) + src.get(at));
                 }
             }
+        }
+    }
+
+    /** v converted to an integer dtype as a C cast converts it: int64 keeps every long (no detour through double). */
+    private static long castLong(DType dtype, long v) {
+        switch (dtype) {
+            case INT32: return (int) v;
+            case BOOL: return v != 0 ? 1 : 0;
+            default: return v;
         }
     }
 

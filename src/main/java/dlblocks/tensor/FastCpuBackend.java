@@ -8,18 +8,18 @@ import java.util.Arrays;
  * provably cannot change a result; every other case is handed to the reference. The properties in
  * {@code BackendEquivalenceProperties} run both on the same inputs and compare every bit.
  *
- * <p>The skipping rests on two facts the backend keeps per float32 storage ({@link Facts}), computed
- * when needed and forgotten on any write it does not control:
+ * <p>The skipping rests on two facts about a float32 storage, kept in {@link Facts} (or given by its
+ * compact form, see {@link CpuStorage}) and forgotten on any write the fast backend does not control:
  * <ul>
- * <li><b>zeros</b>: the positions that may be non-zero (all others are exactly +0.0). A product with
- *     +0.0 is ±0 when the other factor is finite, and adding ±0 to a running float sum that started at
- *     +0 never changes it (such a sum is never −0), so those terms of a matrix product can be skipped;
- *     likewise θ + s·(+0) = θ when s is finite with its sign bit set, so an update can skip them.</li>
- * <li><b>finiteness</b>: whether every value is finite — needed before skipping x·w terms, because
- *     0·∞ is NaN.</li>
+ * <li><b>zeros</b>: the positions that may be non-zero (all others are exactly +0.0). A product with +0
+ *     is ±0 when the other factor is finite, and adding ±0 to a running float sum that started at +0
+ *     never changes it (such a sum is never −0), so those terms of a matrix product can be skipped;
+ *     likewise θ + s·(+0) = θ exactly when s is finite with its sign bit set, so an update can skip them.</li>
+ * <li><b>finiteness</b>: whether every value is finite — needed before skipping x·w terms, because 0·∞
+ *     is NaN.</li>
  * </ul>
  * This is what makes the tutorial's dense loop fast: its BoW vector and the weight gradient it produces
- * are almost all zeros.
+ * are almost all zeros, so they are kept compact and only their non-zeros are touched.
  */
 public final class FastCpuBackend implements Backend {
     public static final FastCpuBackend INSTANCE = new FastCpuBackend();
@@ -44,15 +44,13 @@ public final class FastCpuBackend implements Backend {
         return Device.CPU;
     }
 
+    /** Zeros; float32 zeros start compact, so no array is made until something needs it. */
     @Override
     public Storage zeros(DType dtype, int numel) {
-        CpuStorage s = (CpuStorage) REFERENCE.zeros(dtype, numel);
-        if (s.f != null) {
-            s.facts = new Facts();
-            s.facts.nonzero = new int[0];
-            s.facts.finite = Boolean.TRUE;
+        if (dtype == DType.FLOAT32) {
+            return new CpuStorage(numel, new int[0], new float[0]);
         }
-        return s;
+        return REFERENCE.zeros(dtype, numel);
     }
 
     @Override
@@ -89,8 +87,12 @@ public final class FastCpuBackend implements Backend {
     public void copy(Storage src, Storage dst) {
         CpuStorage in = (CpuStorage) src;
         CpuStorage out = (CpuStorage) dst;
-        if (in.f != null && out.f != null) {
-            System.arraycopy(in.f, 0, out.f, 0, in.f.length);
+        if (in.isFloat32() && out.isFloat32()) {
+            if (in.isCompact()) {
+                out.setCompact(in.compactPositions().clone(), in.compactValues().clone());
+            } else {
+                System.arraycopy(in.f(), 0, out.f(), 0, in.numel());
+            }
             out.facts = in.facts;
             return;
         }
@@ -107,30 +109,41 @@ public final class FastCpuBackend implements Backend {
         CpuStorage in = (CpuStorage) storage;
         CpuStorage out = (CpuStorage) output;
         float sf = (float) s;
-        if (in.f == null || out.f == null || sf != s) {
+        if (!in.isFloat32() || !out.isFloat32() || sf != s) {
             REFERENCE.map(op, s, storage, output);
             return;
         }
-        float[] x = in.f;
-        float[] y = out.f;
         // Each loop is the reference formula: one float operation, rounded once.
         switch (op) {
-            case FILL:
+            case FILL: {
+                float[] y = out.f();
                 Arrays.fill(y, sf);
-                out.facts = null;
-                return;
-            case MUL_SCALAR:
+                break;
+            }
+            case MUL_SCALAR: {
+                float[] x = in.f();
+                float[] y = out.f();
                 for (int i = 0; i < y.length; i++) y[i] = x[i] * sf;
                 break;
-            case ADD_SCALAR:
+            }
+            case ADD_SCALAR: {
+                float[] x = in.f();
+                float[] y = out.f();
                 for (int i = 0; i < y.length; i++) y[i] = x[i] + sf;
                 break;
-            case NEG:
+            }
+            case NEG: {
+                float[] x = in.f();
+                float[] y = out.f();
                 for (int i = 0; i < y.length; i++) y[i] = -x[i];
                 break;
-            case SQRT:
+            }
+            case SQRT: {
+                float[] x = in.f();
+                float[] y = out.f();
                 for (int i = 0; i < y.length; i++) y[i] = (float) Math.sqrt(x[i]);
                 break;
+            }
             default:
                 REFERENCE.map(op, s, storage, output);
                 return;
@@ -144,37 +157,33 @@ public final class FastCpuBackend implements Backend {
         CpuStorage a = (CpuStorage) sa;
         CpuStorage b = (CpuStorage) sb;
         CpuStorage out = (CpuStorage) output;
-        boolean floats = a.f != null && b.f != null && out.f != null;
+        boolean floats = a.isFloat32() && b.isFloat32() && out.isFloat32();
         int[] contiguous = Shape.strides(shape);
-        boolean aFull = Arrays.equals(aStrides, contiguous) && a.f != null && a.f.length == out.numel();
+        boolean aFull = Arrays.equals(aStrides, contiguous) && a.numel() == out.numel();
         boolean bFull = Arrays.equals(bStrides, contiguous);
         boolean bScalar = isZero(bStrides);
         if (!floats || !aFull || !(bFull || bScalar)) {
             REFERENCE.zip(op, s, sa, aStrides, sb, bStrides, shape, output);
             return;
         }
-        if (op == BinaryOp.ADD && bFull && skipsZeros(s) && out == a && b.facts != null && b.facts.nonzero != null) {
+        if (op == BinaryOp.ADD && bFull && skipsZeros(s) && out == a && nonzeroIfKnown(b) != null) {
             addScaledAtNonzeros(a, b, s);
             return;
         }
-        float[] x = a.f;
-        float[] y = b.f;
-        float[] z = out.f;
+        float[] x = a.f();
+        float[] y = b.f();
+        float[] z = out.f();
         int n = z.length;
         out.facts = null;
         if (n == 0) {
             return;
         }
+        float sf = (float) s;
         switch (op) {
             case ADD:
-                if (s == 1) {
-                    if (bScalar) { float c = y[0]; for (int i = 0; i < n; i++) z[i] = x[i] + c; }
-                    else for (int i = 0; i < n; i++) z[i] = x[i] + y[i];
-                } else {
-                    // The reference's fused a + s·b in double, rounded once to float32.
-                    if (bScalar) { double c = y[0]; for (int i = 0; i < n; i++) z[i] = (float) Math.fma(s, c, x[i]); }
-                    else for (int i = 0; i < n; i++) z[i] = (float) Math.fma(s, y[i], x[i]);
-                }
+                // a + s·b rounded once, as PyTorch's vec::fmadd (s = 1 is a plain addition)
+                if (bScalar) { float c = y[0]; for (int i = 0; i < n; i++) z[i] = Math.fma(sf, c, x[i]); }
+                else for (int i = 0; i < n; i++) z[i] = Math.fma(sf, y[i], x[i]);
                 break;
             case MUL:
                 if (bScalar) { float c = y[0]; for (int i = 0; i < n; i++) z[i] = x[i] * c; }
@@ -186,9 +195,7 @@ public final class FastCpuBackend implements Backend {
                 break;
             default:
                 REFERENCE.zip(op, s, sa, aStrides, sb, bStrides, shape, output);
-                return;
         }
-        out.facts = null;
     }
 
     /**
@@ -196,13 +203,23 @@ public final class FastCpuBackend implements Backend {
      * because s is finite with its sign bit set (see {@link #skipsZeros}).
      */
     private static void addScaledAtNonzeros(CpuStorage a, CpuStorage b, double s) {
-        float[] x = a.f;
-        float[] y = b.f;
+        float sf = (float) s;
         Boolean wasFinite = a.facts == null ? null : a.facts.finite;
+        int[] at = nonzeroIfKnown(b);
+        float[] x = a.f();
         boolean finite = true;
-        for (int i : b.facts.nonzero) {
-            x[i] = (float) Math.fma(s, y[i], x[i]);
-            finite &= Float.isFinite(x[i]);
+        if (b.isCompact()) {
+            float[] v = b.compactValues();
+            for (int k = 0; k < at.length; k++) {
+                x[at[k]] = Math.fma(sf, v[k], x[at[k]]);
+                finite &= Float.isFinite(x[at[k]]);
+            }
+        } else {
+            float[] y = b.f();
+            for (int i : at) {
+                x[i] = Math.fma(sf, y[i], x[i]);
+                finite &= Float.isFinite(x[i]);
+            }
         }
         // Values kept their places; the result is finite if a was and every changed value is.
         Facts facts = new Facts();
@@ -219,16 +236,18 @@ public final class FastCpuBackend implements Backend {
     public void reduce(ReduceOp op, Storage storage, int outer, int n, int inner, Storage output) {
         CpuStorage in = (CpuStorage) storage;
         CpuStorage out = (CpuStorage) output;
-        if (in.f == null || out.f == null || inner != 1 || op != ReduceOp.SUM) {
+        if (!in.isFloat32() || !out.isFloat32() || inner != 1 || op != ReduceOp.SUM) {
             REFERENCE.reduce(op, storage, outer, n, inner, output);
             return;
         }
+        float[] x = in.f();
+        float[] y = out.f();
         for (int o = 0; o < outer; o++) {
             float acc = 0;
             for (int j = 0; j < n; j++) {
-                acc += in.f[o * n + j];
+                acc += x[o * n + j];
             }
-            out.f[o] = acc;
+            y[o] = acc;
         }
         out.facts = null;
     }
@@ -249,65 +268,79 @@ public final class FastCpuBackend implements Backend {
         CpuStorage a = (CpuStorage) sa;
         CpuStorage b = (CpuStorage) sb;
         CpuStorage out = (CpuStorage) output;
-        if (a.f == null || b.f == null || out.f == null) {
+        if (!a.isFloat32() || !b.isFloat32() || !out.isFloat32()) {
             REFERENCE.matmul(sa, transA, sb, transB, m, k, n, output);
             return;
         }
-        int[] bNonzero = !transB && b.f.length >= SPARSE_SCAN_MIN && finite(a) ? sparse(b) : null;
-        if (bNonzero != null) {
-            multiplyBySparse(a.f, transA, b.f, bNonzero, m, k, n, out);
+        if (!transB && b.numel() >= SPARSE_SCAN_MIN && finite(a) && sparse(b) != null) {
+            multiplyBySparse(a.f(), transA, b, m, k, n, out);
             return;
         }
-        float[] x = a.f;
-        float[] y = b.f;
-        int[] aNonzero = !transA && m == 1 && x.length >= SPARSE_SCAN_MIN && finite(b) ? sparse(a) : null;
+        float[] y = b.f();
         float[] acc = new float[n];
-        for (int i = 0; i < m; i++) {
-            Arrays.fill(acc, 0f);
-            if (aNonzero != null) {
-                for (int p : aNonzero) {
-                    accumulate(acc, x[p], y, transB, p, k, n);
-                }
-            } else {
+        float[] z = new float[m * n];
+        if (!transA && m == 1 && a.numel() >= SPARSE_SCAN_MIN && finite(b) && sparse(a) != null) {
+            // one sparse row times B: only A's non-zeros contribute
+            int[] at = nonzero(a);
+            float[] values = a.isCompact() ? a.compactValues() : null;
+            float[] x = values == null ? a.f() : null;
+            for (int e = 0; e < at.length; e++) {
+                accumulate(acc, values != null ? values[e] : x[at[e]], y, transB, at[e], k, n);
+            }
+            System.arraycopy(acc, 0, z, 0, n);
+        } else {
+            float[] x = a.f();
+            for (int i = 0; i < m; i++) {
+                Arrays.fill(acc, 0f);
                 for (int p = 0; p < k; p++) {
                     accumulate(acc, transA ? x[p * m + i] : x[i * k + p], y, transB, p, k, n);
                 }
+                System.arraycopy(acc, 0, z, i * n, n);
             }
-            System.arraycopy(acc, 0, out.f, i * n, n);
         }
+        out.setArray(z);
         out.facts = null;
     }
 
     /**
      * A·B for a finite A and a B that is mostly +0 (gᵀ·x with x a batch of BoW vectors): only B's
      * non-zeros are visited, and each output still sums its terms in ascending p, starting from +0.
+     * With one row of B (the tutorial's single sentence) the result is kept compact.
      */
-    private static void multiplyBySparse(float[] x, boolean transA, float[] y, int[] bNonzero, int m, int k, int n,
+    private static void multiplyBySparse(float[] x, boolean transA, CpuStorage b, int m, int k, int n,
                                          CpuStorage out) {
-        clear(out);
-        float[] z = out.f;
+        int[] bNonzero = nonzero(b);
+        float[] bValues = b.isCompact() ? b.compactValues() : null;
+        float[] y = bValues == null ? b.f() : null;
+        if (k == 1) {
+            // out[i][j] = 0 + A(i, 0)·B(0, j) at the columns j where B is non-zero; +0 elsewhere
+            int count = bNonzero.length;
+            int[] positions = new int[m * count];
+            float[] values = new float[m * count];
+            for (int i = 0; i < m; i++) {
+                float av = x[i]; // A(i, 0) whether or not A is read transposed: A is m×1 or 1×m
+                for (int e = 0; e < count; e++) {
+                    positions[i * count + e] = i * n + bNonzero[e];
+                    values[i * count + e] = 0f + av * (bValues != null ? bValues[e] : y[bNonzero[e]]);
+                }
+            }
+            out.setCompact(positions, values);
+            out.facts = null;
+            return;
+        }
+        float[] z = new float[m * n];
         int[] bRow = rowStarts(bNonzero, k, n);
         for (int i = 0; i < m; i++) {
             for (int p = 0; p < k; p++) {
                 float av = transA ? x[p * m + i] : x[i * k + p];
                 for (int e = bRow[p]; e < bRow[p + 1]; e++) {
                     int j = bNonzero[e] - p * n;
-                    z[i * n + j] += av * y[bNonzero[e]];
+                    z[i * n + j] += av * (bValues != null ? bValues[e] : y[bNonzero[e]]);
                 }
             }
         }
-        Facts facts = new Facts();
-        facts.nonzero = outputNonzero(bNonzero, k, m, n);
-        out.facts = facts;
-    }
-
-    /** Sets every element to +0, touching only the known non-zeros when they are known. */
-    private static void clear(CpuStorage s) {
-        if (s.facts != null && s.facts.nonzero != null) {
-            for (int i : s.facts.nonzero) s.f[i] = 0f;
-        } else {
-            Arrays.fill(s.f, 0f);
-        }
+        out.setArray(z);
+        out.facts = null;
     }
 
     /** Where the entries of each row of a k×n matrix begin in its ascending list of flat non-zero positions. */
@@ -320,32 +353,6 @@ public final class FastCpuBackend implements Backend {
         }
         starts[k] = flat.length;
         return starts;
-    }
-
-    /** The output positions a product with a sparse B may have written: every row, at the columns B uses. */
-    private static int[] outputNonzero(int[] bNonzero, int k, int m, int n) {
-        int[] columns;
-        if (k == 1) {
-            columns = bNonzero; // one row: its flat positions are its columns, already ascending
-        } else {
-            boolean[] used = new boolean[n];
-            int count = 0;
-            for (int flat : bNonzero) {
-                if (!used[flat % n]) {
-                    used[flat % n] = true;
-                    count++;
-                }
-            }
-            columns = new int[count];
-            for (int j = 0, c = 0; j < n; j++) {
-                if (used[j]) columns[c++] = j;
-            }
-        }
-        int[] out = new int[m * columns.length];
-        for (int i = 0; i < m; i++) {
-            for (int c = 0; c < columns.length; c++) out[i * columns.length + c] = i * n + columns[c];
-        }
-        return out;
     }
 
     /** acc[j] += av·B(p, j) for every j. */
@@ -371,15 +378,22 @@ public final class FastCpuBackend implements Backend {
     /** The non-zero positions if at most an eighth of the elements are non-zero (worth skipping), else null. */
     private static int[] sparse(CpuStorage s) {
         int[] positions = nonzero(s);
-        return positions.length <= s.f.length / 8 ? positions : null;
+        return positions.length <= s.numel() / 8 ? positions : null;
     }
 
-    /** The ascending positions that may be non-zero (found by a scan and remembered). */
+    /** The known non-zero positions without scanning (compact form, or remembered), else null. */
+    private static int[] nonzeroIfKnown(CpuStorage s) {
+        if (s.isCompact()) return s.compactPositions();
+        return s.facts == null ? null : s.facts.nonzero;
+    }
+
+    /** The ascending positions that may be non-zero (known, or found by a scan and remembered). */
     private static int[] nonzero(CpuStorage s) {
-        if (s.facts != null && s.facts.nonzero != null) return s.facts.nonzero;
+        int[] known = nonzeroIfKnown(s);
+        if (known != null) return known;
         int[] positions = new int[16];
         int count = 0;
-        float[] f = s.f;
+        float[] f = s.f();
         for (int i = 0; i < f.length; i++) {
             if (Float.floatToRawIntBits(f[i]) != 0) {
                 if (count == positions.length) positions = Arrays.copyOf(positions, 2 * count);
@@ -391,13 +405,15 @@ public final class FastCpuBackend implements Backend {
         return positions;
     }
 
-    /** Whether every element is finite (found by a scan and remembered). */
+    /** Whether every element is finite (known, or found by a scan and remembered). */
     private static boolean finite(CpuStorage s) {
         if (s.facts != null && s.facts.finite != null) return s.facts.finite;
         // The exponent field is all ones exactly for ±∞ and NaN: adding 2^23 to it then carries into bit 31.
         int any = 0;
-        for (float v : s.f) {
-            any |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
+        if (s.isCompact()) {
+            for (float v : s.compactValues()) any |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
+        } else {
+            for (float v : s.f()) any |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
         }
         boolean finite = any >= 0;
         facts(s).finite = finite;

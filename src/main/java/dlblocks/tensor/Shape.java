@@ -90,7 +90,7 @@ public final class Shape {
         if (unknown >= 0 && known != 0 && numel % known == 0) {
             shape[unknown] = (int) (numel / known);
         } else if (unknown >= 0 || known != numel) {
-            throw new IllegalArgumentException("shape '" + list(requested) + "' is invalid for input of size " + numel
+            throw new IllegalArgumentException("shape '" + str(requested) + "' is invalid for input of size " + numel
                     + " (input shape " + str(from) + ")");
         }
         return shape;

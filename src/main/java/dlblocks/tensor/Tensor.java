@@ -126,6 +126,38 @@ public class Tensor {
         return new Tensor(CpuBackend.INSTANCE.fromFloats(values), shape);
     }
 
+    /**
+     * A float32 tensor of the given shape that is +0 everywhere except {@code values[k]} at the flat
+     * (row-major) position {@code positions[k]} — {@code torch.sparse_coo_tensor(...).to_dense()}. On the
+     * CPU it is held compactly until something needs every element, so a BoW vector of a large vocabulary
+     * costs only its words.
+     */
+    public static Tensor fromNonzeros(int[] positions, float[] values, int... shape) {
+        checkSizes(shape);
+        int numel = Shape.numel(shape);
+        if (positions.length != values.length) {
+            throw new IllegalArgumentException(positions.length + " positions but " + values.length + " values");
+        }
+        Integer[] order = new Integer[positions.length];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        Arrays.sort(order, (x, y) -> Integer.compare(positions[x], positions[y]));
+        int[] sortedPositions = new int[positions.length];
+        float[] sortedValues = new float[positions.length];
+        for (int k = 0; k < order.length; k++) {
+            int p = positions[order[k]];
+            if (p < 0 || p >= numel) {
+                throw new IndexOutOfBoundsException("position " + p + " is out of bounds for a tensor of "
+                        + numel + " elements (shape " + Shape.str(shape) + ")");
+            }
+            if (k > 0 && p == sortedPositions[k - 1]) {
+                throw new IllegalArgumentException("position " + p + " is given twice");
+            }
+            sortedPositions[k] = p;
+            sortedValues[k] = values[order[k]];
+        }
+        return new Tensor(new CpuStorage(numel, sortedPositions, sortedValues), shape);
+    }
+
     /** {@code torch.LongTensor([v0, v1, ...])}: a 1-D int64 tensor, e.g. class targets. */
     public static Tensor longs(long... values) {
         return fromLongs(DType.INT64, values, values.length);
@@ -346,12 +378,15 @@ public class Tensor {
         if (numel() != 1) {
             throw new IllegalStateException("a Tensor with " + numel() + " elements cannot be converted to Scalar");
         }
-        return get();
+        return valueAt(0);
     }
 
     /** The element at {@code index} (one index per dimension; negative counts from the end). */
     public double get(int... index) {
-        int flat = flatIndex(index);
+        return valueAt(flatIndex(index));
+    }
+
+    private double valueAt(int flat) {
         if (storage instanceof CpuStorage) {
             return ((CpuStorage) storage).get(flat);
         }
@@ -593,7 +628,7 @@ public class Tensor {
             throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but self is "
                     + shape.length + "D");
         }
-        return shape.length < 2 ? this : transpose(0, 1);
+        return shape.length < 2 ? this : Views.transpose(this, 0, 1, "TBackward0");
     }
 
     /** {@code t.select(dim, index)}; {@code w.select(1, j)} is {@code w[:, j]}. */
@@ -608,13 +643,13 @@ public class Tensor {
 
     /** {@code t.unsqueeze(dim)}. */
     public Tensor unsqueeze(int dim) {
-        return Views.view(this, Shape.insert(shape, Shape.wrapDim(dim, shape.length + 1)));
+        return Views.view(this, Shape.insert(shape, Shape.wrapDim(dim, shape.length + 1)), "UnsqueezeBackward0");
     }
 
     /** {@code t.squeeze(dim)}: drops dimension dim if its size is 1. */
     public Tensor squeeze(int dim) {
         int d = Shape.wrapDim(dim, shape.length);
-        return shape.length == 0 || shape[d] != 1 ? this : Views.view(this, Shape.remove(shape, d));
+        return shape.length == 0 || shape[d] != 1 ? this : Views.view(this, Shape.remove(shape, d), "SqueezeBackward1");
     }
 
     // ---------------------------------------------------------------- linear algebra (LinearAlgebra.java)
@@ -677,7 +712,11 @@ public class Tensor {
         if (Arrays.equals(s.shape, shape)) {
             backend().copy(s.storage, storage);
         } else {
-            Shape.broadcast(shape, s.shape); // throws naming both shapes when they do not fit
+            int[] out = Shape.broadcast(shape, s.shape); // throws naming both shapes when they do not fit
+            if (!Arrays.equals(out, shape)) {
+                throw new IllegalArgumentException("output with shape " + Shape.str(shape)
+                        + " doesn't match the broadcast shape " + Shape.str(out));
+            }
             backend().strided(s.storage, 0, Shape.broadcastStrides(s.shape, shape), shape, storage);
         }
         return this;

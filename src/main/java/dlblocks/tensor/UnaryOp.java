@@ -25,8 +25,11 @@ public enum UnaryOp {
     },
     /** ReLU(x) = max(0, x); NaN stays NaN and relu(−0) is −0, as in PyTorch. */
     RELU { public double apply(double x, double s) { return x < 0 ? 0 : x; } },
-    /** The derivative of ReLU: 1 where x > 0, else 0 (PyTorch takes 0 at the kink). */
-    STEP { public double apply(double x, double s) { return x > 0 ? 1 : 0; } },
+    /**
+     * The derivative of ReLU: 0 where x ≤ 0, else 1 (PyTorch takes 0 at the kink). NaN gives 1: PyTorch's
+     * {@code threshold_backward} zeroes the gradient only where x ≤ 0, so it passes through a NaN.
+     */
+    STEP { public double apply(double x, double s) { return x <= 0 ? 0 : 1; } },
     ADD_SCALAR { public double apply(double x, double s) { return x + s; } },
     MUL_SCALAR { public double apply(double x, double s) { return x * s; } },
     /** x^s. */

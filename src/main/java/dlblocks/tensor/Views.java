@@ -9,8 +9,13 @@ final class Views {
 
     /** The same storage seen with a new shape; the gradient is reshaped back. */
     static Tensor view(Tensor a, int[] requested) {
+        return view(a, requested, "ViewBackward0");
+    }
+
+    /** The same, recorded under PyTorch's name for the operation that asked for it (e.g. UnsqueezeBackward0). */
+    static Tensor view(Tensor a, int[] requested, String name) {
         int[] shape = Shape.infer(requested, a.numel(), a.shape());
-        return Function.apply("ViewBackward0",
+        return Function.apply(name,
                 () -> Tensor.wrap(a.storage(), shape),
                 g -> new Tensor[] {g.reshape(a.shape())},
                 a);
@@ -18,9 +23,14 @@ final class Views {
 
     /** Swaps two dimensions (a copy); the gradient is swapped back. */
     static Tensor transpose(Tensor a, int dim0, int dim1) {
+        return transpose(a, dim0, dim1, "TransposeBackward0");
+    }
+
+    /** The same, recorded under PyTorch's name for the operation that asked for it ({@code t()}: TBackward0). */
+    static Tensor transpose(Tensor a, int dim0, int dim1, String name) {
         int d0 = Shape.wrapDim(dim0, a.dim());
         int d1 = Shape.wrapDim(dim1, a.dim());
-        return Function.apply("TransposeBackward0",
+        return Function.apply(name,
                 () -> {
                     int[] shape = a.shape();
                     int[] strides = Shape.strides(shape);
@@ -66,10 +76,19 @@ final class Views {
 
     /** Broadcasts a to {@code shape} (a copy here); the gradient is summed back. */
     static Tensor expand(Tensor a, int[] shape) {
-        int[] checked = Shape.broadcast(a.shape(), shape);
-        if (!java.util.Arrays.equals(checked, shape)) {
-            throw new IllegalArgumentException("The expanded size of the tensor must match the existing size: cannot "
-                    + "expand " + Shape.str(a.shape()) + " to " + Shape.str(shape));
+        int[] from = a.shape();
+        if (shape.length < from.length) {
+            throw new IllegalArgumentException("expand: the number of sizes provided (" + shape.length + ") must be "
+                    + "greater or equal to the number of dimensions in the tensor (" + from.length + ")");
+        }
+        for (int k = 1; k <= from.length; k++) {
+            int have = from[from.length - k];
+            int want = shape[shape.length - k];
+            if (have != want && have != 1) {
+                throw new IllegalArgumentException("The expanded size of the tensor (" + want + ") must match the "
+                        + "existing size (" + have + ") at non-singleton dimension " + (shape.length - k)
+                        + ".  Target sizes: " + Shape.str(shape) + ".  Tensor sizes: " + Shape.str(from));
+            }
         }
         if (java.util.Arrays.equals(a.shape(), shape)) {
             return a;

@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
  * {@code ### ID}) is cited by at least one test's {@link Spec} annotation, every cited ID is defined,
  * and every invariant names the test class that checks it.
  */
-class SpecCoverageTest {
+public class SpecCoverageTest {
     private static final Pattern HEADING = Pattern.compile("^### ([A-Z0-9]+(?:-[A-Z0-9]+)+)\\s*$", Pattern.MULTILINE);
     private static final Path SPEC = Paths.get("spec");
     private static final Path TEST_CLASSES = Paths.get("target", "test-classes");
 
     /** ID → the spec section text. */
-    static Map<String, String> definedIds() throws IOException {
+    public static Map<String, String> definedIds() throws IOException {
         Map<String, String> ids = new TreeMap<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(SPEC)) {
