@@ -60,7 +60,8 @@ public final class LangIdTraining {
         }
         Generator generator = new Generator(s.seed());
         BoWClassifier model = new BoWClassifier(labels.size(), vocabulary.size(), generator);
-        Step step = s.device().isCuda() ? denseStep(model, s) : new SparseTrainer(model, s.algorithm(), s.lr())::step;
+        SparseTrainer trainer = s.device().isCuda() ? null : new SparseTrainer(model, s.algorithm(), s.lr());
+        Step step = trainer == null ? denseStep(model, s) : trainer::step;
         for (int epoch = 1; epoch <= s.epochs(); epoch++) {
             int[] order = toInts(generator.randperm(x.rows()));
             double lossSum = 0;
@@ -69,6 +70,9 @@ public final class LangIdTraining {
                 float loss = step.run(x, y, order, from, to);
                 lossSum += (double) loss * (to - from);
                 listener.batchDone(to - from, loss);
+            }
+            if (trainer != null) {
+                trainer.syncModel();
             }
             double accuracy = devX == null ? Double.NaN : accuracy(model, devX, devY);
             Epoch e = new Epoch(epoch, lossSum / Math.max(1, order.length), accuracy);

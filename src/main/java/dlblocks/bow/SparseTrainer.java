@@ -35,11 +35,12 @@ public final class SparseTrainer {
     private final int vocab;
     private final Optimizer dense;
     private final boolean sparseUpdate;
-    // For the sparse update the trainer keeps the weight word-major, wordWeights[id·C + c] = W[c][id], so
-    // that the C weights of a word share a cache line; every change is written through to the model's
-    // W, so the model always holds the current weights. Adagrad's accumulated squares are kept the same way.
-    private final float[] wordWeights;
-    private final float[] wordSums;
+    // For the sparse update the trainer keeps, per word, its C weights and (Adagrad) its C accumulated
+    // squares side by side — words[id·stride + c] = W[c][id], words[id·stride + C + c] = s[c][id] — so that
+    // one word's state shares a cache line. The model's W is brought up to date by syncModel().
+    private final float[] words;
+    private final int stride;
+    private boolean modelCurrent = true;
     private final float[] biasSums;
     // Work space kept between steps: each word's slot in this batch's gradient rows (−1: absent).
     private final int[] slot;
@@ -48,7 +49,8 @@ public final class SparseTrainer {
 
     /**
      * A trainer for {@code model} (on the CPU) with the given optimiser and learning rate. While it trains,
-     * the trainer owns the weights: changes made to the model's weights by other code are not seen.
+     * the trainer owns the weights: with SGD and Adagrad the model's weight matrix is brought up to date
+     * only by {@link #syncModel()} (the bias always is), and changes made to it by other code are not seen.
      */
     public SparseTrainer(BoWClassifier model, Algorithm algorithm, double lr) {
         if (!model.linear.weight.device().equals(Device.CPU)) {
@@ -62,8 +64,8 @@ public final class SparseTrainer {
         this.vocab = model.linear.inFeatures();
         this.dense = create(algorithm, model, lr);
         this.sparseUpdate = algorithm == Algorithm.SGD || algorithm == Algorithm.ADAGRAD;
-        this.wordWeights = sparseUpdate ? wordMajor(floats(model.linear.weight)) : null;
-        this.wordSums = algorithm == Algorithm.ADAGRAD ? new float[classes * vocab] : null;
+        this.stride = algorithm == Algorithm.ADAGRAD ? 2 * classes : classes;
+        this.words = sparseUpdate ? wordMajor(floats(model.linear.weight), classes, vocab, stride) : null;
         this.biasSums = algorithm == Algorithm.ADAGRAD ? new float[classes] : null;
         this.slot = new int[vocab];
         java.util.Arrays.fill(slot, -1);
@@ -88,12 +90,13 @@ public final class SparseTrainer {
      * {@code labels[row]}: mean NLL of log Softmax(x·Wᵀ + b). Returns the batch's mean loss.
      */
     public float step(SparseBatch x, int[] labels, int[] order, int from, int to) {
-        float[] w = sparseUpdate ? wordWeights : wordMajor(floats(model.linear.weight));
+        float[] w = sparseUpdate ? words : wordMajor(floats(model.linear.weight), classes, vocab, classes);
+        int wStride = sparseUpdate ? stride : classes;
         float[] b = floats(model.linear.bias);
         int n = to - from;
         float[] logProbs = new float[n * classes];
         for (int i = 0; i < n; i++) {
-            logSoftmaxRow(x, order[from + i], w, b, classes, logProbs, i * classes);
+            logSoftmaxRow(x, order[from + i], w, wStride, b, classes, logProbs, i * classes);
         }
         // Mean NLL: ℓ = −(Σᵢ log pᵢ[yᵢ]) / n, and ∂ℓ/∂log pᵢ[yᵢ] = −1/n (rounded to float32 as PyTorch's 1/n).
         float inverse = (float) (1.0 / n);
@@ -120,16 +123,16 @@ public final class SparseTrainer {
 
     /**
      * log Softmax(x·Wᵀ + b) of one row into out[at..at+C), as the dense path rounds each step; w is
-     * word-major (w[id·C + c] = W[c][id]). Each logit still sums its terms in ascending word id.
+     * word-major (w[id·stride + c] = W[c][id]). Each logit still sums its terms in ascending word id.
      */
-    private static void logSoftmaxRow(SparseBatch x, int row, float[] w, float[] b, int classes, float[] out,
-                                      int at) {
+    private static void logSoftmaxRow(SparseBatch x, int row, float[] w, int stride, float[] b, int classes,
+                                      float[] out, int at) {
         for (int c = 0; c < classes; c++) {
             out[at + c] = 0f;
         }
         for (int k = x.rowStart(row); k < x.rowEnd(row); k++) {
             float count = x.count(k);
-            int base = x.id(k) * classes;
+            int base = x.id(k) * stride;
             for (int c = 0; c < classes; c++) {
                 out[at + c] += count * w[base + c];
             }
@@ -171,7 +174,9 @@ public final class SparseTrainer {
                     }
                     slot[id] = count;
                     present[count++] = id;
-                    java.util.Arrays.fill(gradRows, slot[id] * classes, (slot[id] + 1) * classes, 0f);
+                    for (int c = 0; c < classes; c++) {
+                        gradRows[slot[id] * classes + c] = 0f;
+                    }
                 }
                 int g = slot[id] * classes;
                 float cnt = x.count(k);
@@ -187,18 +192,30 @@ public final class SparseTrainer {
             }
             b[c] = update(b[c], gb, biasSums, c, clr);
         }
-        float[] w = floats(model.linear.weight);
         for (int p = 0; p < count; p++) {
             int id = present[p];
-            int base = id * classes;
+            int base = id * stride;
             int g = p * classes;
             for (int c = 0; c < classes; c++) {
-                float updated = update(wordWeights[base + c], gradRows[g + c], wordSums, base + c, clr);
-                wordWeights[base + c] = updated;
-                w[c * vocab + id] = updated; // written through: the model stays current
+                words[base + c] = update(words[base + c], gradRows[g + c], words, base + classes + c, clr);
             }
             slot[id] = -1;
         }
+        modelCurrent = false;
+    }
+
+    /** Copies the trained weights into the model (W[c][id] = words[id·stride + c]); cheap when nothing changed. */
+    public void syncModel() {
+        if (modelCurrent) {
+            return;
+        }
+        float[] w = floats(model.linear.weight);
+        for (int id = 0; id < vocab; id++) {
+            for (int c = 0; c < classes; c++) {
+                w[c * vocab + id] = words[id * stride + c];
+            }
+        }
+        modelCurrent = true;
     }
 
     /** θ ← θ − lr·g (SGD) or s ← s + g², θ ← θ + (−lr·g)/(√s + ε) (Adagrad), rounded as the dense step. */
@@ -238,25 +255,21 @@ public final class SparseTrainer {
     /** log-probabilities of every row of x: (rows, C), without any graph. */
     public static Tensor logProbs(BoWClassifier model, SparseBatch x) {
         int classes = model.linear.outFeatures();
-        float[] w = wordMajor(floats(model.linear.weight.detach().cpu()), classes, model.linear.inFeatures());
+        float[] w = wordMajor(floats(model.linear.weight.detach().cpu()), classes, model.linear.inFeatures(), classes);
         float[] b = floats(model.linear.bias.detach().cpu());
         float[] out = new float[x.rows() * classes];
         for (int r = 0; r < x.rows(); r++) {
-            logSoftmaxRow(x, r, w, b, classes, out, r * classes);
+            logSoftmaxRow(x, r, w, classes, b, classes, out, r * classes);
         }
         return Tensor.fromFloats(out, x.rows(), classes);
     }
 
-    /** W (C × V, as nn.Linear stores it) rearranged word-major: out[id·C + c] = W[c][id]. */
-    private float[] wordMajor(float[] weight) {
-        return wordMajor(weight, classes, vocab);
-    }
-
-    private static float[] wordMajor(float[] weight, int classes, int vocab) {
-        float[] out = new float[weight.length];
+    /** W (C × V, as nn.Linear stores it) rearranged word-major: out[id·stride + c] = W[c][id], the rest 0. */
+    private static float[] wordMajor(float[] weight, int classes, int vocab, int stride) {
+        float[] out = new float[vocab * stride];
         for (int c = 0; c < classes; c++) {
             for (int id = 0; id < vocab; id++) {
-                out[id * classes + c] = weight[c * vocab + id];
+                out[id * stride + c] = weight[c * vocab + id];
             }
         }
         return out;

@@ -172,6 +172,7 @@ class SparseTrainerProperties {
             optimizer.step();
 
             float sparseLoss = trainer.step(x, d.labels(), b.order(), b.bounds()[step], b.bounds()[step + 1]);
+            trainer.syncModel();
 
             String when = algorithm + " lr " + lr + ", after step " + (step + 1) + " of " + b.count() + " (batch "
                     + Arrays.toString(batch) + ")";
