@@ -192,16 +192,51 @@ public final class SparseTrainer {
             }
             b[c] = update(b[c], gb, biasSums, c, clr);
         }
-        for (int p = 0; p < count; p++) {
-            int id = present[p];
-            int base = id * stride;
-            int g = p * classes;
-            for (int c = 0; c < classes; c++) {
-                words[base + c] = update(words[base + c], gradRows[g + c], words, base + classes + c, clr);
+        if (algorithm == Algorithm.SGD) {
+            float negativeLr = (float) -lr;
+            for (int p = 0; p < count; p++) {
+                int base = present[p] * stride;
+                for (int c = 0; c < classes; c++) {
+                    // θ + (−lr)·g rounded once, as add_(g, alpha=−lr)
+                    words[base + c] = Math.fma(negativeLr, gradRows[p * classes + c], words[base + c]);
+                }
             }
-            slot[id] = -1;
+        } else {
+            adagradUpdate(count, clr);
+        }
+        for (int p = 0; p < count; p++) {
+            slot[present[p]] = -1;
         }
         modelCurrent = false;
+    }
+
+    /**
+     * Adagrad's update of the words present, s ← s + g², θ ← θ + (−lr·g)/(√s + ε), in three passes that
+     * each touch one array, so that the square roots and divisions of different words overlap.
+     */
+    private void adagradUpdate(int count, double clr) {
+        float negativeLr = (float) -clr;
+        float eps = (float) 1e-10;
+        for (int p = 0; p < count; p++) {
+            int sums = present[p] * stride + classes;
+            for (int c = 0; c < classes; c++) {
+                float g = gradRows[p * classes + c];
+                words[sums + c] += g * g;
+            }
+        }
+        for (int p = 0; p < count; p++) {
+            int sums = present[p] * stride + classes;
+            for (int c = 0; c < classes; c++) {
+                float std = (float) Math.sqrt(words[sums + c]) + eps;
+                gradRows[p * classes + c] = (gradRows[p * classes + c] * negativeLr) / std;
+            }
+        }
+        for (int p = 0; p < count; p++) {
+            int base = present[p] * stride;
+            for (int c = 0; c < classes; c++) {
+                words[base + c] += gradRows[p * classes + c];
+            }
+        }
     }
 
     /** Copies the trained weights into the model (W[c][id] = words[id·stride + c]); cheap when nothing changed. */
