@@ -78,18 +78,16 @@ public abstract class Optimizer {
     protected abstract void update(int i, Tensor param, Tensor grad);
 
     /** torch.optim's checks: a number that must not be negative. */
-    static double nonNegative(String name, double value) {
+    static void nonNegative(String name, double value) {
         if (!(value >= 0)) {
             throw new IllegalArgumentException("Invalid " + name + ": " + value);
         }
-        return value;
     }
 
     /** A number that must lie in [0, 1). */
-    static double unitInterval(String name, double value) {
+    static void unitInterval(String name, double value) {
         if (!(value >= 0 && value < 1)) {
             throw new IllegalArgumentException("Invalid " + name + ": " + value + " (must be in [0, 1))");
         }
-        return value;
     }
 }
