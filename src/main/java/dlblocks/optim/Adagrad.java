@@ -66,9 +66,4 @@ public class Adagrad extends Optimizer {
         Tensor std = stateSum[i].sqrt().add_(o.eps);
         param.addcdiv_(g, std, -clr);
     }
-
-    /** The accumulated squares s of parameter i (null before its first step), for the sparse fast path. */
-    Tensor stateSum(int i) {
-        return stateSum[i];
-    }
 }
