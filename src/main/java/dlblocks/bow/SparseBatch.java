@@ -3,7 +3,6 @@ package dlblocks.bow;
 import dlblocks.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * Bag-of-words rows stored sparsely: for each row only the vocabulary ids that occur, in ascending order,
@@ -34,22 +33,30 @@ public final class SparseBatch {
         int nnz = 0;
         int skipped = 0;
         for (int r = 0; r < sentences.size(); r++) {
-            TreeMap<Integer, Integer> row = new TreeMap<>();
-            for (String word : sentences.get(r)) {
+            // the row's word ids, sorted, then runs of equal ids become one entry with their count
+            List<String> sentence = sentences.get(r);
+            int[] row = new int[sentence.size()];
+            int length = 0;
+            for (String word : sentence) {
                 if (unknown == UnknownWords.SKIP && !vocabulary.contains(word)) {
                     skipped++;
                     continue;
                 }
-                row.merge(vocabulary.indexOf(word), 1, Integer::sum);
+                row[length++] = vocabulary.indexOf(word);
             }
-            if (nnz + row.size() > ids.length) {
-                int capacity = Math.max(2 * ids.length, nnz + row.size());
+            Arrays.sort(row, 0, length);
+            if (nnz + length > ids.length) {
+                int capacity = Math.max(2 * ids.length, nnz + length);
                 ids = Arrays.copyOf(ids, capacity);
                 counts = Arrays.copyOf(counts, capacity);
             }
-            for (var e : row.entrySet()) {
-                ids[nnz] = e.getKey();
-                counts[nnz++] = e.getValue();
+            for (int i = 0; i < length; i++) {
+                if (i > 0 && row[i] == row[i - 1]) {
+                    counts[nnz - 1] += 1;
+                } else {
+                    ids[nnz] = row[i];
+                    counts[nnz++] = 1;
+                }
             }
             rowStart[r + 1] = nnz;
         }
