@@ -42,7 +42,7 @@ public final class TensorFormatter {
 
     private TensorFormatter(DType dtype, int[] shape, double[] floats, long[] ints, int numel) {
         this.shape = shape.clone();
-        this.strides = rowMajorStrides(shape);
+        this.strides = Shape.strides(shape);
         this.floats = floats;
         this.ints = ints;
         this.summarize = numel > THRESHOLD;
@@ -238,17 +238,6 @@ public final class TensorFormatter {
     }
 
     // ---- argument checks -------------------------------------------------------------------------------
-
-    /** Row-major (C-contiguous) strides: the last dimension varies fastest. */
-    private static int[] rowMajorStrides(int[] shape) {
-        int[] strides = new int[shape.length];
-        int stride = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            strides[d] = stride;
-            stride *= shape[d];
-        }
-        return strides;
-    }
 
     /** The number of elements of a shape (1 for a 0-d shape); negative sizes and more than 2^31 − 1 elements are refused. */
     static int numel(int[] shape) {
