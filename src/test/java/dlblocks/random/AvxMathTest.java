@@ -1,5 +1,6 @@
 package dlblocks.random;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -95,6 +96,7 @@ class AvxMathTest {
      * logs and 3,512 radii, none of them in the golden files), so only an exhaustive pin notices. If this
      * fails after a change to AvxMath, the change needs new evidence from torch, not a new pin.
      */
+    @Spec("RANDOM-NORMAL-MATCHES-TORCH")
     @Test
     void logAAndSincosAArePinnedOnEveryKernelInput() {
         CRC32 log = new CRC32();

@@ -1,5 +1,6 @@
 package dlblocks.random;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,7 @@ class GeneratorPropertiesTest {
         assertEquals(twin.random(), g.random(), what + ": the following output");
     }
 
+    @Spec("RANDOM-SAME-SEED-SAME-STREAM")
     @Test
     void sameSeedSameStream() {
         qt().forAll(longs().all(), integers().between(0, 100)).checkAssert((seed, n) -> {
@@ -40,6 +42,7 @@ class GeneratorPropertiesTest {
         });
     }
 
+    @Spec("RANDOM-SEEDING")
     @Test
     void seedsEqualModulo2To32GiveTheSameStream() {
         qt().forAll(longs().all(), integers().all()).checkAssert((seed, high) -> {
@@ -65,6 +68,7 @@ class GeneratorPropertiesTest {
      * {@code x·span + from} can land on {@code to} (see {@link #theUpperEndCanBeHit}); and f32(a) may lie
      * below a, so the bounds are those of the float32 ends, not of the doubles.
      */
+    @Spec("RANDOM-UNIFORM-MATCHES-TORCH")
     @Test
     void uniformValuesLieBetweenTheFloatEnds() {
         qt().forAll(longs().all(), doubles().between(-1e6, 1e6), doubles().between(0, 1e6))
@@ -99,6 +103,7 @@ class GeneratorPropertiesTest {
                 });
     }
 
+    @Spec("RANDOM-NORMAL-MATCHES-TORCH")
     @Test
     void largeRandnDrawsNPlus16UnlessNIsAMultipleOf16() {
         qt().forAll(longs().all(), integers().between(16, 700)).checkAssert((seed, n) -> {
@@ -197,6 +202,7 @@ class GeneratorPropertiesTest {
         });
     }
 
+    @Spec("RANDOM-INTEGERS-MATCH-TORCH")
     @Test
     void randpermIsAPermutationDrawingNMinusOne() {
         qt().forAll(longs().all(), integers().between(1, 300)).checkAssert((seed, n) -> {

@@ -1,5 +1,6 @@
 package dlblocks.random;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,11 +39,13 @@ class GeneratorTest {
 
     // ------------------------------------------------------------------------------------- seeding
 
+    @Spec("RANDOM-MT19937-MATCHES-TORCH")
     @Test
     void seed5489GivesTheReferenceFirstOutput() {
         assertEquals(3499211612L, new Generator(5489).random());
     }
 
+    @Spec("RANDOM-SEEDING")
     @Test
     void onlyTheLow32BitsOfTheSeedReachTheTwister() {
         Generator a = new Generator();
@@ -87,6 +90,7 @@ class GeneratorTest {
         assertEquals(0x3f294e60, bits(Generator.DEFAULT.randn(1))[0]);
     }
 
+    @Spec("RANDOM-SEEDING")
     @ParameterizedTest
     @MethodSource("seedsOutOfRange")
     void seedsOutsideTorchsRangeAreRefused(BigInteger seed) {
@@ -102,6 +106,7 @@ class GeneratorTest {
                 BigInteger.ONE), TWO_64.multiply(TWO_64).negate());
     }
 
+    @Spec("RANDOM-SEEDING")
     @Test
     void theEdgesOfTheSeedRangeAreAccepted() {
         Generator g = new Generator();
@@ -147,6 +152,7 @@ class GeneratorTest {
         assertEquals(0x1.cbe33baf05120p-3, u[1]);
     }
 
+    @Spec("RANDOM-NORMAL-MATCHES-TORCH")
     @Test
     void smallRandnOfSeedOne() {
         Generator g = new Generator(1);
@@ -161,6 +167,7 @@ class GeneratorTest {
                 bits(new Generator(1).randn(5)));
     }
 
+    @Spec("RANDOM-NORMAL-MATCHES-TORCH")
     @Test
     void vectorRandnOfSeedOne() {
         int[] out = bits(new Generator(1).randn(16));
@@ -169,6 +176,7 @@ class GeneratorTest {
         assertEquals(0xbf364f1c, out[8]);
     }
 
+    @Spec("RANDOM-TUTORIAL-DRAWS")
     @Test
     void theTutorialsDrawsLeaveTheStateTorchReports() {
         Generator g = new Generator(1);
@@ -293,6 +301,7 @@ class GeneratorTest {
         assertEquals(0, g.next());
     }
 
+    @Spec("RANDOM-BAD-ARGUMENTS-NAMED")
     @ParameterizedTest(name = "{0}")
     @MethodSource("badCalls")
     void badArgumentsNameTheProblem(String call, Consumer<Generator> action, String message) {

@@ -1,5 +1,6 @@
 package dlblocks.random;
 
+import dlblocks.spec.Spec;
 import static dlblocks.random.Golden.bits32;
 import static dlblocks.random.Golden.bits64;
 import static dlblocks.random.Golden.ints;
@@ -82,6 +83,7 @@ class GoldenTest {
 
     // -------------------------------------------------------------------------------------- mt19937.json
 
+    @Spec("RANDOM-MT19937-MATCHES-TORCH")
     @TestFactory
     Stream<DynamicTest> mt19937Json() {
         return Golden.cases(Golden.load("mt19937.json")).stream().map(c -> DynamicTest.dynamicTest(
@@ -113,21 +115,25 @@ class GoldenTest {
 
     // ------------------------------------------------------------------------- the files with call lists
 
+    @Spec("RANDOM-NORMAL-MATCHES-TORCH")
     @TestFactory
     Stream<DynamicTest> randnJson() {
         return callFile("randn.json");
     }
 
+    @Spec("RANDOM-UNIFORM-MATCHES-TORCH")
     @TestFactory
     Stream<DynamicTest> uniformJson() {
         return callFile("uniform.json");
     }
 
+    @Spec("RANDOM-INTEGERS-MATCH-TORCH")
     @TestFactory
     Stream<DynamicTest> intsJson() {
         return callFile("ints.json");
     }
 
+    @Spec("RANDOM-INIT-MATCHES-TORCH")
     @TestFactory
     Stream<DynamicTest> linearInitJson() {
         return callFile("linear_init.json");
@@ -262,6 +268,7 @@ class GoldenTest {
     // -------------------------------------------------------------------------------------- the copies
 
     /** The in-repository copies must be byte-identical to the shared originals, where those exist. */
+    @Spec("RANDOM-GOLDEN-PROVENANCE")
     @Test
     void copiesMatchTheSharedOriginals() throws IOException {
         Optional<Path> shared = Golden.sharedDir();
@@ -272,6 +279,7 @@ class GoldenTest {
         }
     }
 
+    @Spec("RANDOM-GOLDEN-PROVENANCE")
     @Test
     void everyCopyRecordsThatRealTorchWroteIt() {
         for (String name : Golden.FILES) {

@@ -1,5 +1,6 @@
 package dlblocks.random;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,6 +34,7 @@ class InitTest {
                 () -> Init.kaimingUniform(new Generator(), new int[] {7}, 0));
     }
 
+    @Spec("RANDOM-INIT-MATCHES-TORCH")
     @Test
     void linearFiveThreeOfSeedOne() {
         Init.LinearInit p = Init.linear(new Generator(1), 5, 3, true);
@@ -57,6 +59,7 @@ class InitTest {
         assertEquals(0x3dcef40d, Float.floatToRawIntBits(w0));
     }
 
+    @Spec("RANDOM-INIT-MATCHES-TORCH")
     @Test
     void linearDrawsAllWeightsBeforeAnyBias() {
         Generator g = new Generator(4);

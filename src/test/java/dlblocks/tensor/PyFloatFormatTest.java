@@ -1,5 +1,6 @@
 package dlblocks.tensor;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * {@code format(v, ".4f")} / {@code format(v, ".4e")} of the same double.
  */
 class PyFloatFormatTest {
+    @Spec("PRINT-ROUNDS-EXACT-VALUE-HALF-EVEN")
     @Test
     void fixedRoundsTheExactBinaryValueTiesToEven() {
         assertEquals("0.0312", PyFloatFormat.fixed(0.03125, 4)); // exact tie, down to even
@@ -30,6 +32,7 @@ class PyFloatFormatTest {
         assertEquals("0.0000", PyFloatFormat.fixed(0.0, 4));
     }
 
+    @Spec("PRINT-ROUNDS-EXACT-VALUE-HALF-EVEN")
     @Test
     void scientificHasFiveSignificantDigitsAndATwoDigitExponent() {
         assertEquals("1.0000e+00", PyFloatFormat.scientific(1, 4));

@@ -1,5 +1,6 @@
 package dlblocks.tensor;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -70,6 +71,7 @@ class TensorFormatterPropertiesTest {
      * without the closing brackets, fits in 80 columns; and a line continued inside a row (ending in ", "
      * before the break) could not take one more item, since {@code perLine} is as large as fits.
      */
+    @Spec("PRINT-FITS-80-COLUMNS")
     @Test
     void linesOfNonZeroFiniteTensorsFitIn80ColumnsAndAreFilledGreedily() {
         qt().withFixedSeed(SEED).withExamples(EXAMPLES)
@@ -113,6 +115,7 @@ class TensorFormatterPropertiesTest {
      * §7.2: a summarised tensor (more than 1000 elements) prints only its first and last 3 entries per
      * dimension, and the formatter looks only at those, so changing any hidden element changes nothing.
      */
+    @Spec("PRINT-SUMMARISES-ABOVE-1000")
     @Test
     void printingASummarisedTensorDependsOnlyOnTheShownElements() {
         qt().withFixedSeed(SEED).withExamples(EXAMPLES / 3)
@@ -149,6 +152,7 @@ class TensorFormatterPropertiesTest {
      * §7.1 and §7.3: the formatter works on the values as doubles, so a float64 tensor holding float32
      * values prints exactly as the float32 tensor plus the {@code dtype=torch.float64} suffix (which may wrap).
      */
+    @Spec("PRINT-DTYPE-SUFFIX")
     @Test
     void float64PrintsAsFloat32PlusItsDtypeSuffix() {
         qt().withFixedSeed(SEED).withExamples(EXAMPLES)
@@ -167,6 +171,7 @@ class TensorFormatterPropertiesTest {
     }
 
     /** The same for integers: int32 prints as int64 plus {@code dtype=torch.int32}. */
+    @Spec("PRINT-DTYPE-SUFFIX")
     @Test
     void int32PrintsAsInt64PlusItsDtypeSuffix() {
         qt().withFixedSeed(SEED).withExamples(EXAMPLES)

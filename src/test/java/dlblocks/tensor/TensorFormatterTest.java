@@ -1,5 +1,6 @@
 package dlblocks.tensor;
 
+import dlblocks.spec.Spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,6 +40,7 @@ class TensorFormatterTest {
         }
     }
 
+    @Spec("PRINT-GOLDEN-EXACT")
     @TestFactory
     Stream<DynamicTest> everyGoldenPrintoutIsReproduced() throws IOException {
         return goldenCases().stream().map(c -> DynamicTest.dynamicTest(c.id(), () ->
@@ -46,6 +48,7 @@ class TensorFormatterTest {
                         + c.dtype().torchName() + ", shape " + Arrays.toString(c.shape()))));
     }
 
+    @Spec("PRINT-GOLDEN-EXACT")
     @Test
     void goldenFileHoldsAll140Cases() throws IOException {
         assertEquals(140, goldenCases().size());
@@ -158,6 +161,7 @@ class TensorFormatterTest {
         assertEquals("tensor([1.0000e+08, 1.0000e+07])", f32(Math.nextUp(1e8f), 1e7f));
     }
 
+    @Spec("PRINT-ROUNDS-EXACT-VALUE-HALF-EVEN")
     @Test
     void fixedModeRoundsTheExactValueTiesToEven() {
         // 0.03125 and 0.09375 are exact float32 ties; String.format would give 0.0313 and 0.0938.
@@ -194,6 +198,7 @@ class TensorFormatterTest {
                 ints(DType.INT64, new int[] {2}, Long.MIN_VALUE, Long.MAX_VALUE));
     }
 
+    @Spec("PRINT-DTYPE-SUFFIX")
     @Test
     void emptyTensorsPrintSizeUnless1dAndDtypeUnlessFloat32() {
         assertEquals("tensor([])", f32());
@@ -207,6 +212,7 @@ class TensorFormatterTest {
                 TensorFormatter.format(DType.FLOAT32, new int[] {0}, new double[0], null, null, true));
     }
 
+    @Spec("PRINT-DTYPE-SUFFIX")
     @Test
     void onlyInt32AndFloat64PrintTheirDtype() {
         assertEquals("tensor([1, 2, 3], dtype=torch.int32)", ints(DType.INT32, new int[] {3}, 1, 2, 3));
@@ -237,6 +243,7 @@ class TensorFormatterTest {
 
     // ---- §7.1 suffixes -----------------------------------------------------------------------------------
 
+    @Spec("PRINT-GRAD-SUFFIX")
     @Test
     void gradFnWinsOverRequiresGradAndFollowsTheDtype() {
         double[] v = {1.5, 2};
@@ -248,6 +255,7 @@ class TensorFormatterTest {
                 TensorFormatter.formatParameter(DType.FLOAT32, new int[] {2}, widen(0.0631f, 0.1465f), null));
     }
 
+    @Spec("PRINT-FITS-80-COLUMNS")
     @Test
     void aSuffixThatWouldPassColumn80GoesOnItsOwnLine() {
         // (torch.arange(0., 9., dtype=torch.float64) * 0.5).reshape(1, 9): the last line is 81 columns long
@@ -281,6 +289,7 @@ class TensorFormatterTest {
 
     // ---- §7.2 summarisation ------------------------------------------------------------------------------
 
+    @Spec("PRINT-SUMMARISES-ABOVE-1000")
     @Test
     void thousandElementsPrintInFull() {
         // torch.arange(1000): 72 lines of 14 (width 3), no "..."
@@ -299,6 +308,7 @@ class TensorFormatterTest {
         assertTrue(f.endsWith("\n         996., 997., 998., 999.]])"), f);
     }
 
+    @Spec("PRINT-SUMMARISES-ABOVE-1000")
     @Test
     void thousandAndOneElementsAreSummarised() {
         long[] longs = IntStream.range(0, 1001).mapToLong(i -> i).toArray();
@@ -343,6 +353,7 @@ class TensorFormatterTest {
         assertEquals(31, s.split("\n", -1).length);
     }
 
+    @Spec("PRINT-SUMMARISES-ABOVE-1000")
     @Test
     void theFormatterSeesOnlyTheShownElements() {
         // torch.cat([torch.ones(3), torch.full((1000,), 1e-9), torch.full((3,), 2.)]): the hidden 1e-9 would force sci
