@@ -71,7 +71,12 @@ public final class Backends {
         if (!looked) {
             synchronized (Backends.class) {
                 if (!looked) {
-                    cuda = ServiceLoader.load(CudaProvider.class).findFirst().orElse(null);
+                    try {
+                        cuda = ServiceLoader.load(CudaProvider.class).findFirst().orElse(null);
+                    } catch (java.util.ServiceConfigurationError | LinkageError e) {
+                        // A broken class path (a missing JCuda jar, say) means no CUDA, not a crash.
+                        cuda = null;
+                    }
                     looked = true;
                 }
             }
