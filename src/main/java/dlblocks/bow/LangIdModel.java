@@ -71,17 +71,24 @@ public final class LangIdModel {
             }
             sentences.add(tokenizer.tokens(texts.get(i)));
         }
+        // All texts in one batch: the model's weights are read once, not once per text.
+        double[] logProbs = SparseTrainer.logProbs(model, SparseBatch.of(sentences, vocabulary, UnknownWords.SKIP))
+                .toDoubleArray();
+        List<String> names = labels.words();
+        int classes = names.size();
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
-            SparseBatch x = SparseBatch.of(List.of(sentences.get(i)), vocabulary, UnknownWords.SKIP);
-            double[] logProbs = SparseTrainer.logProbs(model, x).toDoubleArray();
             Map<String, Double> probabilities = new LinkedHashMap<>();
             int best = 0;
-            for (int c = 0; c < logProbs.length; c++) {
-                probabilities.put(labels.words().get(c), Math.exp(logProbs[c]));
-                if (logProbs[c] > logProbs[best]) best = c;
+            for (int c = 0; c < classes; c++) {
+                probabilities.put(names.get(c), Math.exp(logProbs[i * classes + c]));
+                if (logProbs[i * classes + c] > logProbs[i * classes + best]) best = c;
             }
-            out.add(new Prediction(labels.words().get(best), probabilities, x.unknownWords()));
+            int unknown = 0;
+            for (String word : sentences.get(i)) {
+                if (!vocabulary.contains(word)) unknown++;
+            }
+            out.add(new Prediction(names.get(best), probabilities, unknown));
         }
         return out;
     }

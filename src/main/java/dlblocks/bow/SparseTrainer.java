@@ -81,10 +81,6 @@ public final class SparseTrainer {
         }
     }
 
-    public Algorithm algorithm() {
-        return algorithm;
-    }
-
     /**
      * One optimiser step on the rows {@code order[from..to)} of {@code x} with class indices
      * {@code labels[row]}: mean NLL of log Softmax(x·Wᵀ + b). Returns the batch's mean loss.
