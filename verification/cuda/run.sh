@@ -17,7 +17,7 @@ done
     > "$out/gpu.txt" 2>&1
 
 echo "== CUDA tests (dlblocks.cuda)"
-timeout 170 "$java" -Xss8m -jar "$carry"/lib/junit-platform-console-standalone-*.jar execute \
+timeout "${DLBLOCKS_TEST_TIMEOUT:-170}" "$java" -Xss8m -jar "$carry"/lib/junit-platform-console-standalone-*.jar execute \
     --class-path "$cp" --select-package dlblocks.cuda --include-classname '.*' \
     --details tree --disable-banner --disable-ansi-colors --reports-dir "$out/junit" > "$out/tests.txt" 2>&1
 tests_rc=$?

@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
@@ -23,6 +24,7 @@ import dlblocks.tensor.UnaryOp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import jcuda.CudaException;
@@ -52,6 +54,7 @@ public final class CudaBackend implements Backend {
     private final EnumMap<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
     private final DeviceMemory memory = new DeviceMemory();
     private final int multiprocessors;
+    private final String name;
 
     /** Sets up device {@code ordinal}; CudaProvider has checked that the driver works and the device exists. */
     CudaBackend(int ordinal) {
@@ -63,6 +66,11 @@ public final class CudaBackend implements Backend {
         int[] value = new int[1];
         cuDeviceGetAttribute(value, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, cuDevice);
         this.multiprocessors = value[0];
+        byte[] text = new byte[256];
+        cuDeviceGetName(text, text.length, cuDevice);
+        int length = 0;
+        while (length < text.length && text[length] != 0) length++;
+        this.name = new String(text, 0, length, StandardCharsets.UTF_8);
         CUmodule module = new CUmodule();
         try {
             cuModuleLoadData(module, ptx()); // the driver compiles the PTX for this GPU here
@@ -95,6 +103,11 @@ public final class CudaBackend implements Backend {
     @Override
     public Device device() {
         return device;
+    }
+
+    /** The GPU's name as the driver reports it: {@code torch.cuda.get_device_name()}. */
+    public String deviceName() {
+        return name;
     }
 
     DeviceMemory memory() {

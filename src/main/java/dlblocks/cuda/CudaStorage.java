@@ -2,6 +2,7 @@ package dlblocks.cuda;
 
 import dlblocks.tensor.DType;
 import dlblocks.tensor.Device;
+import dlblocks.tensor.MemoryScope;
 import dlblocks.tensor.Storage;
 import java.lang.ref.Cleaner;
 import jcuda.driver.CUdeviceptr;
@@ -38,6 +39,7 @@ public final class CudaStorage implements Storage {
         DeviceMemory memory = backend.memory();
         DeviceMemory.Block b = block; // the cleaning action must not refer to this storage
         this.cleanable = b == null ? null : CLEANER.register(this, () -> memory.free(b));
+        MemoryScope.track(this); // made now: the innermost open scope frees it when it closes
     }
 
     /** Bytes for numel elements of dtype: 4 for float32, 8 for everything else. */

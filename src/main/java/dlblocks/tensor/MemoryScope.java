@@ -47,8 +47,12 @@ public final class MemoryScope implements AutoCloseable {
         return scope;
     }
 
-    /** Records a new device storage in the innermost open scope, if any. */
-    static void track(Storage storage) {
+    /**
+     * Records a device storage in the innermost open scope, if any. A backend calls this once, when it
+     * makes the storage: tensors made later over the same storage (a view, a detach) do not make it the
+     * scope's, so a view of a parameter taken inside a scope never frees the parameter.
+     */
+    public static void track(Storage storage) {
         MemoryScope scope = CURRENT.get();
         if (scope != null && storage.device().isCuda() && scope.created.add(storage)) {
             scope.order.add(storage);

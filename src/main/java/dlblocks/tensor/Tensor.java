@@ -34,7 +34,6 @@ public class Tensor {
         }
         this.storage = storage;
         this.shape = shape.clone();
-        MemoryScope.track(storage);
     }
 
     /** A tensor over an existing storage, e.g. one a backend has filled. */

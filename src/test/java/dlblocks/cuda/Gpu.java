@@ -21,6 +21,14 @@ final class Gpu {
         return (CudaBackend) Backends.of(cuda());
     }
 
+    /**
+     * Whether the "GPU" is the CPU emulator of src/test/cuda/emulated_driver.cpp, which runs the kernels
+     * thousands of times slower than a GPU: the few tests whose sizes it cannot afford use smaller ones there.
+     */
+    static boolean isEmulator(CudaBackend backend) {
+        return backend.deviceName().startsWith("dlblocks CPU emulator");
+    }
+
     /** The devices a cross-backend property runs on: the CPU always, cuda:0 where there is one. */
     static Stream<String> devices() {
         return Stream.of("cpu", "cuda:0");

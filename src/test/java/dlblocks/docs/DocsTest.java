@@ -120,7 +120,7 @@ class DocsTest {
     }
 
     private static final String[] PACKAGES = {"tensor", "autograd", "random", "module", "affine", "nonlinear",
-        "softmax", "loss", "optim", "bow", "io", "cli"};
+        "softmax", "loss", "optim", "bow", "io", "cli", "cuda"};
 
     private static Class<?> find(String simpleName) {
         for (String p : PACKAGES) {

@@ -45,30 +45,39 @@ class MemoryScopeTest {
         }
     }
 
+    /** Device storage made now, as a backend makes it (and tells the innermost open scope). */
     private static CountingStorage onDevice() {
-        return new CountingStorage(Device.cuda(0));
+        CountingStorage s = new CountingStorage(Device.cuda(0));
+        MemoryScope.track(s);
+        return s;
     }
 
     @Test
     @Spec("TENSOR-MEMORY-SCOPE-FREES-AT-CLOSE")
     void deviceStorageMadeInsideAScopeIsFreedOnceWhenItCloses() {
         CountingStorage before = onDevice();
-        Tensor.wrap(before, 2);
-        CountingStorage inside = onDevice();
+        Tensor parameter = Tensor.wrap(before, 2);
+        CountingStorage inside;
         try (MemoryScope scope = MemoryScope.open()) {
+            inside = onDevice();
             Tensor.wrap(inside, 2);
             Tensor.wrap(inside, 1, 2); // a second tensor over the same storage
+            parameter.detach();
+            parameter.view(1, 2); // tensors made inside over storage made before
             assertEquals(0, inside.released, "nothing is freed while the scope is open");
         }
         assertEquals(1, inside.released, "freed exactly once");
-        assertEquals(0, before.released, "storage made before the scope opened is not the scope's");
+        assertEquals(0, before.released, "storage made before the scope opened is not the scope's, even when "
+                + "a view or a detach of it is made inside");
     }
 
     @Test
     @Spec("TENSOR-MEMORY-SCOPE-FREES-AT-CLOSE")
     void hostStorageIsNeverTracked() {
-        CountingStorage host = new CountingStorage(Device.CPU);
+        CountingStorage host;
         try (MemoryScope scope = MemoryScope.open()) {
+            host = new CountingStorage(Device.CPU);
+            MemoryScope.track(host);
             Tensor.wrap(host, 2);
         }
         assertEquals(0, host.released);
@@ -77,10 +86,11 @@ class MemoryScopeTest {
     @Test
     @Spec("TENSOR-MEMORY-SCOPE-FREES-AT-CLOSE")
     void aKeptTensorPassesToTheEnclosingScopeOrBecomesLongLived() {
-        CountingStorage passed = onDevice();
-        CountingStorage kept = onDevice();
+        CountingStorage passed;
+        CountingStorage kept;
         try (MemoryScope outer = MemoryScope.open()) {
             try (MemoryScope inner = MemoryScope.open()) {
+                passed = onDevice();
                 Tensor t = Tensor.wrap(passed, 2);
                 assertSame(t, inner.keep(t), "keep returns its argument");
             }
@@ -88,6 +98,7 @@ class MemoryScopeTest {
         }
         assertEquals(1, passed.released, "and freed by the outer one");
         try (MemoryScope only = MemoryScope.open()) {
+            kept = onDevice();
             only.keep(Tensor.wrap(kept, 2));
         }
         assertEquals(0, kept.released, "with no enclosing scope, a kept tensor is long-lived");
@@ -96,12 +107,15 @@ class MemoryScopeTest {
     @Test
     @Spec("TENSOR-MEMORY-SCOPE-FREES-AT-CLOSE")
     void parameterDataAndGradientsAreLongLived() {
-        CountingStorage data = onDevice();
-        CountingStorage grad = onDevice();
-        CountingStorage persisted = onDevice();
-        Tensor parameter = Tensor.wrap(new CountingStorage(Device.cuda(0)), 2);
+        CountingStorage data;
+        CountingStorage grad;
+        CountingStorage persisted;
+        Tensor parameter = Tensor.wrap(onDevice(), 2);
         try (MemoryScope outer = MemoryScope.open()) {
             try (MemoryScope inner = MemoryScope.open()) {
+                data = onDevice();
+                grad = onDevice();
+                persisted = onDevice();
                 parameter.setData(Tensor.wrap(data, 2));
                 parameter.setGrad(Tensor.wrap(grad, 2));
                 Tensor.wrap(persisted, 2);
@@ -137,11 +151,11 @@ class MemoryScopeTest {
             inner.close();
             outer.close();
         }
-        CountingStorage after = onDevice();
         inner.close(); // closing again does nothing
         outer.close();
+        CountingStorage after;
         try (MemoryScope fresh = MemoryScope.open()) {
-            Tensor.wrap(after, 2);
+            after = onDevice();
         }
         assertEquals(1, after.released, "the thread's scopes were restored: a new one works as usual");
     }
