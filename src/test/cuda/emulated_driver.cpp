@@ -4,7 +4,7 @@
  * lets JCuda, CudaBackend (its launches, grids and parameter packing), DeviceMemory and every CUDA test
  * run on a machine without a GPU: the whole host side of the CUDA path, not only the kernels' logic.
  *
- * It implements the 19 driver functions JCuda calls for dlblocks, and is stricter than a GPU where
+ * It implements the 21 driver functions JCuda calls for dlblocks, and is stricter than a GPU where
  * that finds bugs a GPU would hide or report less clearly:
  *   - new device memory is filled with 0xFF bytes (NaN as a float, -1 as an integer), so reading memory
  *     nobody wrote shows up;
@@ -12,6 +12,8 @@
  *     it, so a kernel writing out of bounds is an error naming the kernel and the parameter;
  *   - every pointer a kernel or a copy is given must lie in live device memory;
  *   - cuModuleLoadData refuses PTX with a kernel this file cannot emulate, so the two cannot drift.
+ * With DLBLOCKS_EMULATOR_SKIP_KERNELS set, launches are checked but not run (every result is garbage):
+ * what is left to time is the host's own cost, Java, JCuda and all, which no GPU can hide.
  * Each problem is printed to stderr and returned as the error code a GPU would give, which JCuda turns
  * into a CudaException. Kernels run when launched, one at a time (a GPU runs them later, in order),
  * with the host's libm: this checks the Java side and the kernels' logic, not timing or CUDA's maths.
@@ -259,6 +261,16 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
     return CUDA_SUCCESS;
 }
 
+CUresult cuMemAllocHost_v2(void** pointer, size_t bytes) {
+    *pointer = std::aligned_alloc(GUARD, (bytes + GUARD - 1) / GUARD * GUARD); /* as pinned memory: page-aligned enough */
+    return *pointer ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+}
+
+CUresult cuMemFreeHost(void* pointer) {
+    std::free(pointer);
+    return CUDA_SUCCESS;
+}
+
 CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) {
     std::lock_guard<std::recursive_mutex> g(lock);
     if (!find(dst, bytes)) return report(CUDA_ERROR_INVALID_VALUE, "cuMemcpyHtoD of %zu bytes to %#llx: not inside live memory", bytes, dst);
@@ -311,6 +323,8 @@ CUresult cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, u
         if (!find(pointers[i], 1))
             return report(CUDA_ERROR_ILLEGAL_ADDRESS, "%s: pointer argument %zu (%#llx) is not in live device memory",
                           e->name, i, pointers[i]);
+    static const bool skipKernels = std::getenv("DLBLOCKS_EMULATOR_SKIP_KERNELS") != nullptr;
+    if (skipKernels) return CUDA_SUCCESS; /* validated, not run: for measuring the host's cost of a launch */
     std::function<void()> run = [&] { e->call(params); };
     if (e->barriers)
         emulator::launch(dim3(gx, gy, gz), dim3(bx, by, bz), run);

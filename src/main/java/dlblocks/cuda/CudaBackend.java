@@ -32,7 +32,6 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
-import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
@@ -53,6 +52,7 @@ public final class CudaBackend implements Backend {
     private final CUcontext context = new CUcontext();
     private final EnumMap<Kernel, CUfunction> functions = new EnumMap<>(Kernel.class);
     private final DeviceMemory memory = new DeviceMemory();
+    private final KernelArguments arguments;
     private final int multiprocessors;
     private final String name;
 
@@ -63,6 +63,7 @@ public final class CudaBackend implements Backend {
         cuDeviceGet(cuDevice, ordinal);
         cuDevicePrimaryCtxRetain(context, cuDevice);
         makeCurrent();
+        this.arguments = new KernelArguments();
         int[] value = new int[1];
         cuDeviceGetAttribute(value, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, cuDevice);
         this.multiprocessors = value[0];
@@ -263,7 +264,7 @@ public final class CudaBackend implements Backend {
             return;
         }
         if (in.dtype() == out.dtype() && in.dtype().isFloatingPoint()) {
-            CUdeviceptr from = in.input(); // inputs first, always: a pending zero fill must happen before a write
+            DevicePointer from = in.input(); // inputs first, always: a pending zero fill must happen before a write
             cuMemcpyDtoD(out.output(), from, out.byteSize()); // the same bits: no conversion to do
             return;
         }
@@ -399,7 +400,7 @@ public final class CudaBackend implements Backend {
     // ---------------------------------------------------------------- launching
 
     /** Fills {@code count} 32-bit words at p with {@code bits} (zeros, or a float32 fill). */
-    void fillWords(CUdeviceptr p, int bits, long count) {
+    void fillWords(DevicePointer p, int bits, long count) {
         makeCurrent();
         if (count > 0) {
             cuMemsetD32(p, bits, count);
@@ -414,34 +415,10 @@ public final class CudaBackend implements Backend {
 
     private void launch(Kernel kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
         makeCurrent();
-        cuLaunchKernel(functions.get(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, null,
-                parameters(kernel, args), null);
-    }
-
-    /** The kernel's parameters as JCuda passes them, after checking them against its declared signature. */
-    static Pointer parameters(Kernel kernel, Object... args) {
-        List<String> kinds = kernel.params();
-        if (args.length != kinds.size()) {
-            throw new IllegalArgumentException(kernel.entry() + " takes " + kinds.size() + " parameters, got " + args.length);
+        synchronized (arguments) { // written, then read by the launch: one launch at a time
+            cuLaunchKernel(functions.get(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, null,
+                    arguments.write(kernel, args), null);
         }
-        Pointer[] pointers = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object arg = args[i];
-            String kind = kinds.get(i);
-            if (kind.equals("ptr") && arg instanceof CUdeviceptr) {
-                pointers[i] = Pointer.to((CUdeviceptr) arg);
-            } else if (kind.equals("i32") && arg instanceof Integer) {
-                pointers[i] = Pointer.to(new int[] {(Integer) arg});
-            } else if (kind.equals("f64") && arg instanceof Double) {
-                pointers[i] = Pointer.to(new double[] {(Double) arg});
-            } else if (kind.equals("layout") && arg instanceof int[] && ((int[]) arg).length == Layouts.INTS) {
-                pointers[i] = Pointer.to((int[]) arg);
-            } else {
-                throw new IllegalArgumentException(kernel.entry() + " parameter " + i + " must be " + kind + ", got "
-                        + (arg == null ? "null" : arg.getClass().getSimpleName()));
-            }
-        }
-        return Pointer.to(pointers);
     }
 
     /** The dtype code the kernels use (the DType's ordinal: FLOAT32 0, FLOAT64 1, INT64 2, INT32 3, BOOL 4). */

@@ -5,7 +5,6 @@ import dlblocks.tensor.Device;
 import dlblocks.tensor.MemoryScope;
 import dlblocks.tensor.Storage;
 import java.lang.ref.Cleaner;
-import jcuda.driver.CUdeviceptr;
 
 /**
  * Elements in GPU memory: float32 as 4-byte floats, float64 as doubles, and int64, int32 and bool as
@@ -81,8 +80,8 @@ public final class CudaStorage implements Storage {
     }
 
     /** The device address, for a kernel that reads this storage (zero-filling it first if pending). */
-    CUdeviceptr input() {
-        CUdeviceptr p = pointer();
+    DevicePointer input() {
+        DevicePointer p = pointer();
         if (zeroPending) {
             zeroPending = false;
             backend.fillWords(p, 0, byteSize() / 4);
@@ -91,17 +90,17 @@ public final class CudaStorage implements Storage {
     }
 
     /** The device address, for a kernel that overwrites every element of this storage. */
-    CUdeviceptr output() {
-        CUdeviceptr p = pointer();
+    DevicePointer output() {
+        DevicePointer p = pointer();
         zeroPending = false;
         return p;
     }
 
-    private CUdeviceptr pointer() {
+    private DevicePointer pointer() {
         if (released) {
             throw new IllegalStateException("this CUDA tensor's memory was freed (by a MemoryScope that closed, or "
                     + "by release()); it cannot be used any more; keep it with MemoryScope.keep(t) to use it later");
         }
-        return block == null ? new CUdeviceptr() : block.pointer;
+        return block == null ? new DevicePointer() : block.pointer;
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import jcuda.CudaException;
-import jcuda.driver.CUdeviceptr;
 
 /**
  * The device memory of one GPU, with a cache of freed blocks, as PyTorch's CUDA allocator has one.
@@ -25,19 +24,19 @@ import jcuda.driver.CUdeviceptr;
 final class DeviceMemory {
     /** A block of device memory held by one storage. */
     static final class Block {
-        final CUdeviceptr pointer;
+        final DevicePointer pointer;
         final long size;
         final long bytes;
         private boolean freed;
 
-        private Block(CUdeviceptr pointer, long size, long bytes) {
+        private Block(DevicePointer pointer, long size, long bytes) {
             this.pointer = pointer;
             this.size = size;
             this.bytes = bytes;
         }
     }
 
-    private final Map<Long, ArrayDeque<CUdeviceptr>> cache = new HashMap<>();
+    private final Map<Long, ArrayDeque<DevicePointer>> cache = new HashMap<>();
     private long live;
     private long liveRounded;
     private long cached;
@@ -45,8 +44,8 @@ final class DeviceMemory {
     /** A block of at least {@code bytes} (≥ 1); the caller's CUDA context must be current. */
     synchronized Block allocate(long bytes) {
         long size = Math.max(512, Long.highestOneBit(bytes - 1) << 1);
-        ArrayDeque<CUdeviceptr> free = cache.get(size);
-        CUdeviceptr pointer = free == null ? null : free.poll();
+        ArrayDeque<DevicePointer> free = cache.get(size);
+        DevicePointer pointer = free == null ? null : free.poll();
         if (pointer != null) {
             cached -= size;
         } else {
@@ -75,8 +74,8 @@ final class DeviceMemory {
 
     /** Frees every cached block with {@code cuMemFree}; the caller's CUDA context must be current. */
     synchronized void emptyCache() {
-        for (ArrayDeque<CUdeviceptr> blocks : cache.values()) {
-            for (CUdeviceptr p : blocks) {
+        for (ArrayDeque<DevicePointer> blocks : cache.values()) {
+            for (DevicePointer p : blocks) {
                 cuMemFree(p);
             }
         }
@@ -92,8 +91,8 @@ final class DeviceMemory {
         return liveRounded + cached;
     }
 
-    private CUdeviceptr fromDriver(long size) {
-        CUdeviceptr pointer = new CUdeviceptr();
+    private DevicePointer fromDriver(long size) {
+        DevicePointer pointer = new DevicePointer();
         try {
             cuMemAlloc(pointer, size);
         } catch (CudaException e) {

@@ -69,7 +69,9 @@ public final class Losses {
         Tensor[] denominator = new Tensor[1];
         Tensor loss = Function.apply("NllLossBackward0",
                 () -> {
-                    Tensor perExample = x.gather(1, index).view(labels.length).mul(wi).neg().add(ignoredToPlusZero);
+                    // index holds the checked labels (0 for ignored ones): in range, so the GPU need not be asked
+                    Tensor perExample = Indexing.gatherKnownInRange(x, 1, index).view(labels.length).mul(wi).neg()
+                            .add(ignoredToPlusZero);
                     switch (reduction) {
                         case NONE: return perExample;
                         case SUM: return perExample.sum();
@@ -89,7 +91,7 @@ public final class Losses {
                             coefficient.put_(i, 0);
                         }
                     }
-                    return new Tensor[] {Indexing.scatterAdd(x.shape(), 1, index, coefficient)};
+                    return new Tensor[] {Indexing.scatterAddKnownInRange(x.shape(), 1, index, coefficient)};
                 },
                 x);
         return single && reduction == Reduction.NONE ? loss.view() : loss;

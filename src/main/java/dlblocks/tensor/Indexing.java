@@ -12,9 +12,23 @@ public final class Indexing {
      * {@code index} is int64 with a's shape except along dim. Its gradient scatters back with addition.
      */
     public static Tensor gather(Tensor a, int dim, Tensor index) {
+        return gather(a, dim, index, true);
+    }
+
+    /**
+     * {@link #gather} for an index whose values the caller made itself and knows to lie in range (as
+     * NLLLoss knows of the indices it builds from the targets it checked): dtype and shape are still
+     * checked, the values are not. On a GPU that check copies the index back to the host and waits for
+     * the GPU; skipping it saves that wait. An out-of-range value here is a bug in the caller.
+     */
+    public static Tensor gatherKnownInRange(Tensor a, int dim, Tensor index) {
+        return gather(a, dim, index, false);
+    }
+
+    private static Tensor gather(Tensor a, int dim, Tensor index, boolean checkValues) {
         int d = Shape.wrapDim(dim, a.dim());
         Arithmetic.sameDevice(a, index);
-        checkIndex(a.shape(), d, index, "gather");
+        checkIndex(a.shape(), d, index, "gather", checkValues);
         int[] shape = a.shape();
         return Function.apply("GatherBackward0",
                 () -> {
@@ -24,7 +38,7 @@ public final class Indexing {
                             out.storage());
                     return out;
                 },
-                g -> new Tensor[] {scatterAdd(shape, d, index, g), null},
+                g -> new Tensor[] {scatterAdd(shape, d, index, g, checkValues), null},
                 a, index);
     }
 
@@ -33,9 +47,18 @@ public final class Indexing {
      * out[..., index[..., q, ...], ...] += src[..., q, ...]. The adjoint of {@link #gather}; records no graph.
      */
     public static Tensor scatterAdd(int[] shape, int dim, Tensor index, Tensor src) {
+        return scatterAdd(shape, dim, index, src, true);
+    }
+
+    /** {@link #scatterAdd} for an index known to lie in range, as for {@link #gatherKnownInRange}. */
+    public static Tensor scatterAddKnownInRange(int[] shape, int dim, Tensor index, Tensor src) {
+        return scatterAdd(shape, dim, index, src, false);
+    }
+
+    private static Tensor scatterAdd(int[] shape, int dim, Tensor index, Tensor src, boolean checkValues) {
         int d = Shape.wrapDim(dim, shape.length);
         Arithmetic.sameDevice(src, index);
-        checkIndex(shape, d, index, "scatter_add");
+        checkIndex(shape, d, index, "scatter_add", checkValues);
         Tensor out = Tensor.zeros(src.dtype(), src.device(), shape);
         out.backend().scatterAdd(src.storage(), index.storage(), Shape.outer(shape, d),
                 index.dim() == 0 ? 1 : index.size(d), Shape.inner(shape, d), shape.length == 0 ? 1 : shape[d],
@@ -43,8 +66,8 @@ public final class Indexing {
         return out;
     }
 
-    /** Checks index's dtype, shape and values, naming the first bad one as PyTorch does. */
-    private static void checkIndex(int[] shape, int d, Tensor index, String op) {
+    /** Checks index's dtype, shape and (if asked) values, naming the first bad one as PyTorch does. */
+    private static void checkIndex(int[] shape, int d, Tensor index, String op, boolean values) {
         if (index.dtype() != DType.INT64) {
             throw new IllegalArgumentException(op + "(): Expected dtype int64 for index, got "
                     + index.dtype().torchName());
@@ -57,6 +80,9 @@ public final class Indexing {
         if (!fits) {
             throw new IllegalArgumentException(op + "(): index of shape " + Shape.str(is) + " does not fit a tensor of "
                     + "shape " + Shape.str(shape) + " along dimension " + d);
+        }
+        if (!values) {
+            return;
         }
         int size = shape.length == 0 ? 1 : shape[d];
         for (long v : index.toLongArray()) {

@@ -79,14 +79,14 @@ class EmulatedDriverTest {
         cuModuleLoadData(module, ptx());
         CUfunction copy = new CUfunction();
         cuModuleGetFunction(copy, module, Kernel.COPY_CONVERT.entry());
-        CUdeviceptr in = new CUdeviceptr();
-        CUdeviceptr out = new CUdeviceptr();
+        DevicePointer in = new DevicePointer();
+        DevicePointer out = new DevicePointer();
         cuMemAlloc(in, 4 * 64);
         cuMemAlloc(out, 4 * 16);
         try {
             cuMemcpyHtoD(in, Pointer.to(new float[64]), 4 * 64);
             // copy_convert(src, float32, dst, float32, n = 64) into 16 floats: writes 48 floats too many
-            Pointer parameters = CudaBackend.parameters(Kernel.COPY_CONVERT, in, 0, out, 0, 64);
+            Pointer parameters = new KernelArguments().write(Kernel.COPY_CONVERT, in, 0, out, 0, 64);
             CudaException e = assertThrows(CudaException.class,
                     () -> cuLaunchKernel(copy, 1, 1, 1, 64, 1, 1, 0, null, parameters, null));
             assertTrue(e.getMessage().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), e.getMessage());

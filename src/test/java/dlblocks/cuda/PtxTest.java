@@ -104,14 +104,14 @@ class PtxTest {
     @Spec("CUDA-JAVA-AND-PTX-AGREE")
     void aLaunchWithArgumentsOfTheWrongKindIsRefusedBeforeItReachesTheGpu() {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.parameters(Kernel.SGEMM_SPLITK_SUM, 1, 2));
+                () -> KernelArguments.check(Kernel.SGEMM_SPLITK_SUM, 1, 2));
         assertEquals("sgemm_splitk_sum takes 4 parameters, got 2", count.getMessage());
         IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.parameters(Kernel.MAP_UNARY, 1, 2, 3, 4, 5, 6, 7));
+                () -> KernelArguments.check(Kernel.MAP_UNARY, 1, 2, 3, 4, 5, 6, 7));
         assertEquals("map_unary parameter 1 must be f64, got Integer", kind.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.parameters(Kernel.STRIDED_COPY, new jcuda.driver.CUdeviceptr(), 0, 0, new int[3],
-                        new jcuda.driver.CUdeviceptr(), 0, 1));
+                () -> KernelArguments.check(Kernel.STRIDED_COPY, new DevicePointer(), 0, 0, new int[3],
+                        new DevicePointer(), 0, 1));
     }
 
     /** Kernel name → parameter kinds (ptr, i32, f64, layout), parsed from the PTX's .entry declarations. */

@@ -335,6 +335,10 @@ class TensorProperties {
             }
             assertEquals(Reference.dot(gathered.toDoubleArray(), ys), Reference.dot(xs, scattered.toDoubleArray()),
                     0.0, what);
+            // the variants that trust the index's values (NLLLoss's) compute the same thing
+            assertArrayEquals(gathered.toDoubleArray(), Indexing.gatherKnownInRange(x, dim, index).toDoubleArray(), what);
+            assertArrayEquals(scattered.toDoubleArray(),
+                    Indexing.scatterAddKnownInRange(shape, dim, index, y).toDoubleArray(), what);
         });
     }
 

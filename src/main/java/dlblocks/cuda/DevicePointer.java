@@ -1,0 +1,15 @@
+package dlblocks.cuda;
+
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * A device address that Java can read as a number ({@link KernelArguments} writes it where the driver reads
+ * kernel arguments). {@code cuMemAlloc} fills it in as it fills any {@link CUdeviceptr}; JCuda keeps the
+ * number protected, which a subclass may read.
+ */
+final class DevicePointer extends CUdeviceptr {
+    /** The address; 0 for a pointer nothing was allocated to. */
+    long address() {
+        return getNativePointer();
+    }
+}
