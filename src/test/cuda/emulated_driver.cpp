@@ -103,8 +103,7 @@ struct Entry {
     const char* name;
     bool barriers; /* whether it calls __syncthreads (only those need a coroutine per thread) */
     std::function<void(void**)> call;
-    std::function<int(void**)> checkPointers; /* returns the index of a bad pointer argument, or -1 */
-    std::function<std::vector<CUdeviceptr>(void**)> pointers;
+    std::function<std::vector<CUdeviceptr>(void**)> pointers; /* the values of its pointer arguments */
 };
 
 template <typename T> T argument(void* p) { return *static_cast<std::remove_cv_t<T>*>(p); }
