@@ -45,8 +45,10 @@ public final class Losses {
         double[] w = classWeights(weight, classes);
         long[] safe = new long[labels.length];
         double[] exampleWeights = new double[labels.length];
+        boolean anyIgnored = false;
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] == ignoreIndex) {
+                anyIgnored = true;
                 continue; // weight 0, and any valid index (0) to gather from
             }
             if (labels[i] < 0 || labels[i] >= classes) {
@@ -58,20 +60,22 @@ public final class Losses {
             exampleWeights[i] = w[(int) labels[i]];
         }
         Tensor index = Tensor.fromLongs(DType.INT64, safe, labels.length, 1).to(x.device());
-        Tensor wi = Tensor.fromDoubles(x.dtype(), exampleWeights, labels.length).to(x.device());
+        // Without class weights or ignored examples every wᵢ is 1: filled where x lives rather than copied there
+        // (on a GPU, each copy from the host is a wait).
+        Tensor wi = weight == null && !anyIgnored ? Tensor.full(1, x.dtype(), x.device(), labels.length)
+                : Tensor.fromDoubles(x.dtype(), exampleWeights, labels.length).to(x.device());
         // PyTorch writes +0 as an ignored example's loss, where −(x·0) would carry x's sign. Adding +0 there
-        // and −0 elsewhere (which changes no value, not even a zero's sign) gives exactly that.
-        double[] signedZeros = new double[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            signedZeros[i] = labels[i] == ignoreIndex ? 0.0 : -0.0;
-        }
-        Tensor ignoredToPlusZero = Tensor.fromDoubles(x.dtype(), signedZeros, labels.length).to(x.device());
+        // and −0 elsewhere (which changes no value, not even a zero's sign) gives exactly that; with no
+        // ignored example, the addition would change nothing and is skipped.
+        Tensor ignoredToPlusZero = anyIgnored ? signedZeros(labels, ignoreIndex, x) : null;
         Tensor[] denominator = new Tensor[1];
         Tensor loss = Function.apply("NllLossBackward0",
                 () -> {
                     // index holds the checked labels (0 for ignored ones): in range, so the GPU need not be asked
-                    Tensor perExample = Indexing.gatherKnownInRange(x, 1, index).view(labels.length).mul(wi).neg()
-                            .add(ignoredToPlusZero);
+                    Tensor perExample = Indexing.gatherKnownInRange(x, 1, index).view(labels.length).mul(wi).neg();
+                    if (ignoredToPlusZero != null) {
+                        perExample = perExample.add(ignoredToPlusZero);
+                    }
                     switch (reduction) {
                         case NONE: return perExample;
                         case SUM: return perExample.sum();
@@ -95,6 +99,15 @@ public final class Losses {
                 },
                 x);
         return single && reduction == Reduction.NONE ? loss.view() : loss;
+    }
+
+    /** +0 for each ignored example, −0 for the others, on x's device and in its dtype. */
+    private static Tensor signedZeros(long[] labels, long ignoreIndex, Tensor x) {
+        double[] zeros = new double[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            zeros[i] = labels[i] == ignoreIndex ? 0.0 : -0.0;
+        }
+        return Tensor.fromDoubles(x.dtype(), zeros, labels.length).to(x.device());
     }
 
     /** {@code F.cross_entropy(input, target)}: nllLoss(logSoftmax(input, 1), target). */
