@@ -13,6 +13,7 @@ import dlblocks.tensor.Device;
 import dlblocks.tensor.MemoryScope;
 import dlblocks.tensor.Storage;
 import dlblocks.tensor.Tensor;
+import dlblocks.tensor.UnaryOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,7 @@ public final class CudaBenchmarks {
             // Launches are checked but not run: what is timed is the host's own share of a step (Java, JCuda
             // and the driver calls), which a GPU cannot make faster.
             System.out.println("SKIP kernels: the emulated driver does not run them; timing the host's share only");
-            sgdStep(cuda, gpu, 26, 20000);
+            launchAndCopy(gpu, 100000);
             sgdStep(cuda, gpu, 26, 20000);
             return;
         }
@@ -50,6 +51,7 @@ public final class CudaBenchmarks {
             linear(cuda, gpu, 8, 64, 1);
             sgemm(gpu, 8, 64, 64, false, true, "sgemm_nt_smoke");
             sgdStep(cuda, gpu, 26, 3);
+            launchAndCopy(gpu, 3);
             return;
         }
         double linear = linear(cuda, gpu, 256, 4096, 30);
@@ -58,13 +60,46 @@ public final class CudaBenchmarks {
         sgemm(gpu, 4096, 256, 4096, true, false, "sgemm_tn_4096x256x4096 (Linear ∂L/∂W = gᵀ·x)");
         sgemm(gpu, 4096, 4096, 4096, false, false, "sgemm_4096");
         sgemm(gpu, 8192, 8192, 8192, false, false, "sgemm_8192");
-        double small = sgdStep(cuda, gpu, 26, 2000);
-        double large = sgdStep(cuda, gpu, 71272, 1000);
+        launchAndCopy(gpu, 20000);
+        double small = sgdStep(cuda, gpu, 26, 20000);
+        double large = sgdStep(cuda, gpu, 71272, 5000);
         sgdStep(Device.CPU, null, 26, 2000);
         sgdStep(Device.CPU, null, 71272, 300);
         target("linear_fwd_bwd >= 40 TFLOP/s", linear >= 40, String.format(Locale.ROOT, "%.1f TFLOP/s", linear));
         target("sgd_step_v26 <= 200 us", small <= 200, String.format(Locale.ROOT, "%.0f us", small));
         target("sgd_step_v71272 <= 200 us", large <= 200, String.format(Locale.ROOT, "%.0f us", large));
+    }
+
+    /**
+     * The two costs a one-sentence step is made of, each alone: queueing one small kernel (map over 26
+     * floats; the host's time, as the GPU runs it later), and a round trip of 26 floats to the GPU and back.
+     */
+    static void launchAndCopy(CudaBackend gpu, int n) {
+        float[] host = new float[26];
+        Storage x = gpu.fromFloats(host);
+        Storage y = gpu.zeros(DType.FLOAT32, 26);
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            gpu.synchronize();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) gpu.map(UnaryOp.EXP, 0, x, y);
+            long t1 = System.nanoTime();
+            gpu.synchronize();
+            long t2 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                Storage s = gpu.fromFloats(host);
+                gpu.toFloats(s);
+                s.release();
+            }
+            long t3 = System.nanoTime();
+            if (round == 1) {
+                System.out.printf(Locale.ROOT, "BENCH launch_map_26 %.2f us per launch (queued; %.2f us with the "
+                        + "final wait)%n", (t1 - t0) / 1e3 / n, (t2 - t0) / 1e3 / n);
+                System.out.printf(Locale.ROOT, "BENCH round_trip_26 %.2f us per copy to the GPU and back%n",
+                        (t3 - t2) / 1e3 / n);
+            }
+        }
+        x.release();
+        y.release();
     }
 
     static void target(String what, boolean met, String value) {
@@ -162,7 +197,7 @@ public final class CudaBenchmarks {
                 optimizer.step();
             }
         };
-        for (int w = 0; w < Math.min(200, steps); w++) step.run();
+        for (int w = 0; w < Math.min(10000, steps); w++) step.run(); // until the JIT has compiled the step
         if (gpu != null) gpu.synchronize();
         long t0 = System.nanoTime();
         for (int w = 0; w < steps; w++) step.run();
