@@ -16,9 +16,9 @@ done
 (nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "nvidia-smi failed") \
     > "$out/gpu.txt" 2>&1
 
-echo "== CUDA tests (dlblocks.cuda)"
+echo "== CUDA tests (dlblocks.cuda, and dlblocks.cli.CudaTrainCommandTest)"
 timeout "${DLBLOCKS_TEST_TIMEOUT:-170}" "$java" -Xss8m -jar "$carry"/lib/junit-platform-console-standalone-*.jar execute \
-    --class-path "$cp" --select-package dlblocks.cuda --include-classname '.*' \
+    --class-path "$cp" --select-package dlblocks.cuda --select-class dlblocks.cli.CudaTrainCommandTest --include-classname '.*' \
     --details tree --disable-banner --disable-ansi-colors --reports-dir "$out/junit" > "$out/tests.txt" 2>&1
 tests_rc=$?
 grep -E "✘|MethodSource|Assumption failed|tests (successful|failed|aborted|skipped)|containers failed" "$out/tests.txt" \

@@ -79,6 +79,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-lines", description = "skip (and count) malformed lines instead of stopping")
     boolean skipBadLines;
 
+    @Option(names = "--plot", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "write a PNG of training loss and dev accuracy beside the model (default: ${DEFAULT-VALUE})")
+    boolean plot;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "show a progress bar on a terminal (default: ${DEFAULT-VALUE})")
     boolean progress;
@@ -91,9 +95,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--device " + device + ": CUDA is not available: "
                     + Backends.cudaUnavailableReason());
         }
-        Path plot = plotPath(this.out);
+        Path plotFile = plot ? plotPath(this.out) : null;
         if (!force) {
-            for (Path p : List.of(this.out, plot)) {
+            for (Path p : plot ? List.of(this.out, plotFile) : List.of(this.out)) {
                 if (Files.exists(p)) {
                     throw new IllegalArgumentException(p + " exists; use --force to overwrite it");
                 }
@@ -118,14 +122,32 @@ final class TrainCommand implements Callable<Integer> {
             model = LangIdTraining.train(trainData, devData, settings, history, bar);
         }
         model.save(this.out, force);
-        Plot.write(history, plot, force);
+        boolean plotted = plot && writePlot(history, plotFile);
         out.printf(Locale.ROOT, "vocabulary %d words, %d labels %s%n", model.vocabulary().size(),
                 model.labels().size(), model.labels().words());
         if (!history.isEmpty() && devData != null) {
             out.printf(Locale.ROOT, "dev accuracy %.2f%%%n", 100 * history.get(history.size() - 1).devAccuracy());
         }
-        out.println("wrote " + this.out + " and " + plot);
+        out.println("wrote " + this.out + (plotted ? " and " + plotFile : ""));
         return 0;
+    }
+
+    /**
+     * Draws the plot; where Java cannot draw (a runtime without the java.desktop module, or without the
+     * fonts AWT needs, as on a bare GPU server) says so and goes on: the model is already saved, and it is
+     * what the user trained for. A file that cannot be written is still an error.
+     */
+    private boolean writePlot(List<LangIdTraining.Epoch> history, Path file) throws IOException {
+        try {
+            Plot.write(history, file, force);
+            return true;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            System.err.println("warning: no plot written (this Java cannot draw: " + e + "); use --no-plot to "
+                    + "skip it");
+            return false;
+        }
     }
 
     static Path plotPath(Path model) {

@@ -15,9 +15,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,35 @@ class TrainCommandTest {
         assertTrue(r.out().contains("wrote " + dir.resolve("m.safetensors")), r.out());
         // Without a terminal the progress is one line per epoch on stderr.
         assertEquals(3, r.err().lines().filter(l -> l.startsWith("epoch ")).count(), r.err());
+    }
+
+    @Test
+    @Spec("CLI-TRAIN-WRITES-MODEL-AND-PLOT")
+    void withNoPlotOnlyTheModelIsWritten(@TempDir Path dir) throws IOException {
+        Cli.Result r = Cli.run(trainArgs(dir, "m.safetensors", "--no-plot"));
+        r.assertSucceeded();
+        LangIdModel.load(dir.resolve("m.safetensors"));
+        assertFalse(Files.exists(dir.resolve("m.png")));
+        assertTrue(r.out().contains("wrote " + dir.resolve("m.safetensors") + "\n"), r.out());
+    }
+
+    @Test
+    @Spec("CLI-TRAIN-WRITES-MODEL-AND-PLOT")
+    void aJavaThatCannotDrawStillGetsTheModelAndAWarning(@TempDir Path dir) throws Exception {
+        // As in the jlink runtime carried to a GPU server: no java.desktop module, so no AWT to draw with.
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--limit-modules", "java.base,java.logging,jdk.unsupported",
+                "-cp", System.getProperty("java.class.path"), "dlblocks.cli.Main"));
+        command.addAll(Arrays.asList(trainArgs(dir, "m.safetensors")));
+        Process p = new ProcessBuilder(command).redirectError(dir.resolve("err.txt").toFile())
+                .redirectOutput(dir.resolve("out.txt").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "train did not finish");
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertEquals(0, p.exitValue(), err);
+        LangIdModel.load(dir.resolve("m.safetensors"));
+        assertFalse(Files.exists(dir.resolve("m.png")));
+        assertTrue(err.contains("warning: no plot written (this Java cannot draw: "), err);
+        assertTrue(err.contains("--no-plot"), err);
     }
 
     @Test
