@@ -58,7 +58,7 @@ std::recursive_mutex lock;
 bool initialised = false;
 const int CONTEXT = 1; /* the one context's handle points here */
 const int MODULE = 2;  /* and the one module's here */
-const int MULTIPROCESSORS = 2; /* few, so that grids (sized by the SM count) stay small */
+const int MULTIPROCESSORS = 132; /* as an H100 or H200 has: the launch plans (grids, split-K) are theirs */
 
 /* ------------------------------------------------------------------ device memory */
 
