@@ -22,7 +22,7 @@
 /* The Java enums, in their declaration order (PtxTest checks these lists against the Java enums). */
 enum DType { FLOAT32, FLOAT64, INT64, INT32, BOOL };
 enum UnaryOp { NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, STEP, ADD_SCALAR, MUL_SCALAR, POW_SCALAR, SCALAR_DIV, FILL };
-enum BinaryOp { ADD, SUB, MUL, DIV, MAXIMUM, EQ, GT };
+enum BinaryOp { ADD, SUB, MUL, DIV, MAXIMUM, EQ, GT, THRESHOLD_BACKWARD };
 enum ReduceOp { SUM, MAX };
 
 #define MAX_RANK 8
@@ -179,7 +179,8 @@ __device__ __forceinline__ double binary(int op, double a, double b, double s) {
     case DIV: return a / b;
     case MAXIMUM: return (a != a || b != b) ? __longlong_as_double(0x7ff8000000000000LL) : javaMax(a, b);
     case EQ: return a == b ? 1.0 : 0.0;
-    default: return a > b ? 1.0 : 0.0; /* GT */
+    case GT: return a > b ? 1.0 : 0.0;
+    default: return b <= s ? 0.0 : a; /* THRESHOLD_BACKWARD */
     }
 }
 

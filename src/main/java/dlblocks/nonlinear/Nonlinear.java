@@ -1,6 +1,7 @@
 package dlblocks.nonlinear;
 
 import dlblocks.autograd.Function;
+import dlblocks.tensor.BinaryOp;
 import dlblocks.tensor.Tensor;
 import dlblocks.tensor.UnaryOp;
 
@@ -13,11 +14,15 @@ public final class Nonlinear {
     private Nonlinear() {
     }
 
-    /** ReLU(x) = max(0, x); ReLU'(x) = 1 for x &gt; 0, else 0 (0 at the kink, as PyTorch takes it). */
+    /**
+     * ReLU(x) = max(0, x); ReLU'(x) = 1 for x &gt; 0, else 0 (0 at the kink, as PyTorch takes it). The
+     * gradient is PyTorch's threshold_backward: g where x &gt; 0 and +0 elsewhere — a selection, not g·0,
+     * which would give −0 for a negative g and NaN for an infinite one.
+     */
     public static Tensor relu(Tensor x) {
         return Function.apply("ReluBackward0",
                 () -> x.map(UnaryOp.RELU),
-                g -> new Tensor[] {g.mul(x.detach().map(UnaryOp.STEP))},
+                g -> new Tensor[] {g.zip(BinaryOp.THRESHOLD_BACKWARD, x.detach(), 0)},
                 x);
     }
 

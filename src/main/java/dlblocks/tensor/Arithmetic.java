@@ -43,7 +43,11 @@ final class Arithmetic {
                 x, y);
     }
 
-    /** torch.maximum(a, b); the gradient goes to the larger input, split evenly on ties. */
+    /**
+     * torch.maximum(a, b); the gradient goes to the larger input, split evenly on ties, as PyTorch's
+     * {@code where(a == b, g/2, g).masked_fill_(a < b, 0)}: the share of a is 1 − [b &gt; a] − ½[a = b] (so
+     * both get all of g where either is NaN), and a share of 0 is a +0 selected, not g·0.
+     */
     static Tensor maximum(Tensor a, Tensor b) {
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor x = a.to(dtype);
@@ -52,11 +56,16 @@ final class Arithmetic {
                 () -> zipRaw(BinaryOp.MAXIMUM, 0, x, y),
                 g -> {
                     Tensor half = zipRaw(BinaryOp.EQ, 0, x, y).mul(0.5);
-                    Tensor toX = zipRaw(BinaryOp.GT, 0, x, y).add(half);
-                    Tensor toY = zipRaw(BinaryOp.GT, 0, y, x).add(half);
-                    return new Tensor[] {g.mul(toX).sumTo(x.shape()), g.mul(toY).sumTo(y.shape())};
+                    Tensor toX = zipRaw(BinaryOp.GT, 0, y, x).add(half).neg().add(1);
+                    Tensor toY = zipRaw(BinaryOp.GT, 0, x, y).add(half).neg().add(1);
+                    return new Tensor[] {share(g, toX).sumTo(x.shape()), share(g, toY).sumTo(y.shape())};
                 },
                 x, y);
+    }
+
+    /** g·share where share &gt; 0, +0 where it is 0 (share is 0, ½ or 1: g·½ is exact). */
+    private static Tensor share(Tensor g, Tensor share) {
+        return zipRaw(BinaryOp.THRESHOLD_BACKWARD, 0, g.mul(share), share);
     }
 
     /** a + c for a number c. */

@@ -22,7 +22,12 @@ public enum BinaryOp {
     /** 1 where a == b, else 0. */
     EQ { public double apply(double a, double b, double s) { return a == b ? 1 : 0; } },
     /** 1 where a &gt; b, else 0. */
-    GT { public double apply(double a, double b, double s) { return a > b ? 1 : 0; } };
+    GT { public double apply(double a, double b, double s) { return a > b ? 1 : 0; } },
+    /**
+     * torch's threshold_backward(grad = a, input = b, threshold = s): +0 where b ≤ s, else a. A mask
+     * that selects rather than multiplies, so a masked position is +0 even where a is −2, ∞ or NaN.
+     */
+    THRESHOLD_BACKWARD { public double apply(double a, double b, double s) { return b <= s ? 0 : a; } };
 
     public abstract double apply(double a, double b, double s);
 }

@@ -479,6 +479,19 @@ public class Tensor {
         return map(op, 0);
     }
 
+    /**
+     * Applies a backend kernel elementwise to this tensor and {@code other} (broadcast; same dtype) and
+     * records no gradient; like {@link #map(UnaryOp, double)}, for the formulas of operations.
+     */
+    public Tensor zip(BinaryOp op, Tensor other, double s) {
+        refuseIfTracked("zip(" + op + ")");
+        if (other.dtype() != dtype()) {
+            throw new IllegalArgumentException("zip(" + op + ") needs one dtype, got " + dtype().torchName() + " and "
+                    + other.dtype().torchName());
+        }
+        return Arithmetic.zipRaw(op, s, this, Arithmetic.sameDevice(this, other));
+    }
+
     void refuseIfTracked(String what) {
         if (requiresGrad && GradMode.isEnabled()) {
             throw new IllegalStateException(what + " is a raw kernel and records no gradient; this tensor requires "

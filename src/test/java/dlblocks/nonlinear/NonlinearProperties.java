@@ -64,6 +64,30 @@ class NonlinearProperties {
         });
     }
 
+    /** ReLU's gradient selects: g where x &gt; 0 (or NaN), +0 where x ≤ 0, whatever g is (±∞ and NaN included). */
+    @Test
+    @Spec("RELU-GRADIENT-SELECTS")
+    void reluGradientIsGWhereXIsPositiveAndPlusZeroElsewhereWhateverG() {
+        float[] special = {-2f, -0f, 0f, 3f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+            Float.MIN_VALUE, -Float.MIN_VALUE};
+        float[] xs = new float[special.length * special.length];
+        float[] gs = new float[xs.length];
+        for (int i = 0; i < special.length; i++) {
+            for (int j = 0; j < special.length; j++) {
+                xs[i * special.length + j] = special[i];
+                gs[i * special.length + j] = special[j];
+            }
+        }
+        Tensor x = Tensor.fromFloats(xs, xs.length).requiresGrad_(true);
+        Nonlinear.relu(x).backward(Tensor.fromFloats(gs, gs.length));
+        float[] grad = x.grad().toFloatArray();
+        for (int k = 0; k < xs.length; k++) {
+            float expected = xs[k] <= 0 ? 0f : gs[k]; // NaN <= 0 is false: a NaN input passes g, as in PyTorch
+            assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(grad[k]),
+                    "relu'(" + xs[k] + ") applied to g = " + gs[k] + " gave " + grad[k]);
+        }
+    }
+
     /** tanh(−x) = −tanh(x), bit for bit, in float32 and float64. */
     @Test
     @Spec("TANH-ODD")

@@ -97,20 +97,9 @@ final class Agreement {
         return Arrays.toString(idx);
     }
 
-    /** Shape and dtype equal, then every value bit for bit (NaN matches NaN whatever its payload). */
+    /** Shape and dtype equal, then every value bit for bit, zeros' signs included (NaN matches NaN whatever its payload). */
     static void exact(String category, String op, String id, String what, Map<String, Object> expected,
                       Tensor actual) {
-        exact(category, op, id, what, expected, actual, true);
-    }
-
-    /**
-     * As {@link #exact(String, String, String, String, Map, Tensor)}; with {@code zeroSign} false, +0 and −0
-     * count as equal. For the gradients of relu and maximum only: where a mask removes the gradient, PyTorch
-     * writes a literal +0 ({@code threshold_backward}, {@code masked_fill}) and dlblocks multiplies g by 0,
-     * keeping g's sign (verification/README.md, "Known differences").
-     */
-    static void exact(String category, String op, String id, String what, Map<String, Object> expected,
-                      Tensor actual, boolean zeroSign) {
         int[] shape = TorchGolden.ints(expected.get("shape"));
         checkShapeAndType(op, id, what, expected, actual, shape);
         double[] e = TorchGolden.values(expected);
@@ -119,8 +108,7 @@ final class Agreement {
         Stat stat = stat(category);
         for (int i = 0; i < e.length; i++) {
             boolean same = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                    : Double.doubleToRawLongBits(e[i]) == Double.doubleToRawLongBits(a[i])
-                    || !zeroSign && e[i] == 0 && a[i] == 0;
+                    : Double.doubleToRawLongBits(e[i]) == Double.doubleToRawLongBits(a[i]);
             if (!same) {
                 fail(String.format(Locale.ROOT, "%s [%s] %s at %s: expected exactly %s (%s), got %s (%s), %d ulp apart",
                         op, id, what, index(shape, i), e[i], hex(e[i], f64), a[i], hex(a[i], f64),

@@ -36,14 +36,6 @@ class TorchOpsGoldenTest {
     static final Set<String> EXACT_OPS = Set.of("add_scalar", "sub_scalar", "mul_scalar", "div_scalar", "neg",
             "sqrt", "relu", "amax", "transpose", "t", "select", "view", "reshape", "unsqueeze", "squeeze");
 
-    /**
-     * Ops whose gradient dlblocks forms as g times a 0/1 mask where PyTorch selects between g and a literal +0
-     * ({@code threshold_backward}, {@code masked_fill}): their zeros may differ in sign, so their gradients
-     * compare zeros by value (verification/README.md, "Known differences"). Every other value, and every
-     * other op's zeros, must match bit for bit.
-     */
-    static final Set<String> MASKED_GRADIENT_OPS = Set.of("relu", "maximum");
-
     /** pow's exponents that both libraries evaluate as one correctly rounded operation: 1, x, x·x, √x, 1/x. */
     static final Set<Double> EXACT_POW = Set.of(0.0, 1.0, 2.0, 0.5, -1.0);
 
@@ -146,8 +138,7 @@ class TorchOpsGoldenTest {
                                 double[] bound, String category) {
         assertTrue(actual != null, op + " [" + id + "] " + what + ": dlblocks computed no gradient");
         if (bound == null) {
-            Agreement.exact(category, op, id, what, expected, actual,
-                    what.equals("output") || !MASKED_GRADIENT_OPS.contains(op));
+            Agreement.exact(category, op, id, what, expected, actual);
         } else {
             Agreement.within(category, op, id, what, expected, actual, bound);
         }
