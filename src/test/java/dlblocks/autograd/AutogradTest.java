@@ -14,6 +14,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dlblocks.spec.Spec;
+import dlblocks.tensor.BinaryOp;
 import dlblocks.tensor.DType;
 import dlblocks.tensor.Indexing;
 import dlblocks.tensor.LinearAlgebra;
@@ -690,6 +691,21 @@ class AutogradTest {
         }
         assertArrayEquals(new double[] {3, 6}, Tensor.of(1, 4).map(UnaryOp.ADD_SCALAR, 2).toDoubleArray());
         assertArrayEquals(new double[] {1, 0}, Tensor.of(1, -4).map(UnaryOp.STEP).toDoubleArray());
+    }
+
+    @Test
+    @Spec("AUTOGRAD-RAW-KERNELS-REFUSE-TRACKED-TENSORS")
+    void theRawZipKernelRefusesATrackedTensorAndTwoDtypes() {
+        Tensor x = Tensor.of(1, -4).requiresGrad_(true);
+        IllegalStateException tracked = assertThrows(IllegalStateException.class,
+                () -> x.zip(BinaryOp.THRESHOLD_BACKWARD, Tensor.of(1, 1), 0));
+        assertTrue(tracked.getMessage().startsWith("zip(THRESHOLD_BACKWARD) is a raw kernel"), tracked.getMessage());
+        IllegalArgumentException dtypes = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.of(1, 2).zip(BinaryOp.MUL, Tensor.longs(1, 2), 0));
+        assertEquals("zip(MUL) needs one dtype, got float32 and int64", dtypes.getMessage());
+        // g where the second operand is above the threshold s, +0 elsewhere; broadcast like any zip
+        assertArrayEquals(new double[] {5, 0, 0}, Tensor.of(5, -6, 7).zip(BinaryOp.THRESHOLD_BACKWARD,
+                Tensor.of(1, 0, 0.5), 0.5).toDoubleArray());
     }
 
     @Test
