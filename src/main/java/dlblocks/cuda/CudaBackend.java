@@ -86,7 +86,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** The committed PTX, NUL-terminated as cuModuleLoadData wants it. */
-    private static byte[] ptx() {
+    static byte[] ptx() {
         try (InputStream in = CudaBackend.class.getResourceAsStream(PTX_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the kernels' PTX " + PTX_RESOURCE + " is missing from the classpath");

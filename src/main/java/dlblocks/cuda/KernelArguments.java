@@ -48,28 +48,23 @@ final class KernelArguments {
         List<String> kinds = kernel.params();
         int offset = 0;
         for (int i = 0; i < args.length; i++) {
-            switch (kinds.get(i)) {
+            String kind = kinds.get(i);
+            offset = align(offset, kind.equals("ptr") || kind.equals("f64") ? 8 : 4);
+            block.putLong(ADDRESSES + 8 * i, base + offset); // where the driver finds argument i
+            switch (kind) {
                 case "ptr":
-                    offset = align(offset, 8);
                     block.putLong(offset, ((DevicePointer) args[i]).address());
-                    block.putLong(ADDRESSES + 8 * i, base + offset);
                     offset += 8;
                     break;
                 case "f64":
-                    offset = align(offset, 8);
                     block.putDouble(offset, (Double) args[i]);
-                    block.putLong(ADDRESSES + 8 * i, base + offset);
                     offset += 8;
                     break;
                 case "i32":
-                    offset = align(offset, 4);
                     block.putInt(offset, (Integer) args[i]);
-                    block.putLong(ADDRESSES + 8 * i, base + offset);
                     offset += 4;
                     break;
-                default: // layout
-                    offset = align(offset, 4);
-                    block.putLong(ADDRESSES + 8 * i, base + offset);
+                default: // layout: ints, one after another
                     for (int v : (int[]) args[i]) {
                         block.putInt(offset, v);
                         offset += 4;

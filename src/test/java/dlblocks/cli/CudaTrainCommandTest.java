@@ -10,7 +10,6 @@ import dlblocks.tensor.Backends;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +49,6 @@ class CudaTrainCommandTest {
     }
 
     private static List<String> labels(List<LangIdModel.Prediction> predictions) {
-        return Arrays.asList(predictions.stream().map(LangIdModel.Prediction::label).toArray(String[]::new));
+        return predictions.stream().map(LangIdModel.Prediction::label).toList();
     }
 }

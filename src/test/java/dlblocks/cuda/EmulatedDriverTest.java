@@ -14,8 +14,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dlblocks.spec.Spec;
 import dlblocks.tensor.Backends;
-import java.io.IOException;
-import java.io.InputStream;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -74,9 +72,9 @@ class EmulatedDriverTest {
 
     @Test
     @Spec("CUDA-EMULATOR-RUNS-THE-CUDA-TESTS")
-    void aKernelWritingPastTheEndOfItsOutputIsAnError() throws IOException {
+    void aKernelWritingPastTheEndOfItsOutputIsAnError() {
         CUmodule module = new CUmodule();
-        cuModuleLoadData(module, ptx());
+        cuModuleLoadData(module, CudaBackend.ptx());
         CUfunction copy = new CUfunction();
         cuModuleGetFunction(copy, module, Kernel.COPY_CONVERT.entry());
         DevicePointer in = new DevicePointer();
@@ -94,15 +92,6 @@ class EmulatedDriverTest {
             cuMemFree(in);
             // out's guard bytes were overwritten, so freeing it reports that too
             assertThrows(CudaException.class, () -> cuMemFree(out));
-        }
-    }
-
-    private static byte[] ptx() throws IOException {
-        try (InputStream in = EmulatedDriverTest.class.getResourceAsStream(CudaBackend.PTX_RESOURCE)) {
-            byte[] text = in.readAllBytes();
-            byte[] terminated = new byte[text.length + 1];
-            System.arraycopy(text, 0, terminated, 0, text.length);
-            return terminated;
         }
     }
 }
