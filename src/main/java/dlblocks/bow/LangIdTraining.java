@@ -48,6 +48,13 @@ public final class LangIdTraining {
         List<List<String>> sentences = new ArrayList<>();
         for (String text : train.texts()) sentences.add(s.tokenizer().tokens(text));
         Vocabulary vocabulary = vocabulary(sentences, s.minCount());
+        if (vocabulary.size() == 0) {
+            // A model without words predicts the same label for every text: refuse it rather than save it.
+            throw new IllegalArgumentException(s.minCount() > 1
+                    ? "no word occurs at least " + s.minCount() + " times in the training data, so the vocabulary"
+                            + " would be empty; lower --min-count"
+                    : "the training texts contain no words, so the vocabulary would be empty");
+        }
         SparseBatch x = SparseBatch.of(sentences, vocabulary, UnknownWords.SKIP);
         int[] y = indices(train.labels(), labels, "training data");
         SparseBatch devX = null;

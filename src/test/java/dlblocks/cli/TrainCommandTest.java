@@ -169,6 +169,19 @@ class TrainCommandTest {
 
     @Test
     @Spec("CLI-ERRORS-ARE-ONE-LINE")
+    void aVocabularyLeftEmptyIsAnErrorNotAModelWithoutWords(@TempDir Path dir) throws IOException {
+        Path train = Cli.write(dir.resolve("train.tsv"), "ENGLISH\tthe cat\nSPANISH\tel gato\n");
+        Cli.run("train", "--train", train.toString(), "--min-count", "2", "--no-plot",
+                "--out", dir.resolve("m.safetensors").toString())
+                .assertOneLineError("no word occurs at least 2 times in the training data", "--min-count");
+        Path noWords = Cli.write(dir.resolve("punctuation.tsv"), "ENGLISH\t?!\nSPANISH\t...\n");
+        Cli.run("train", "--train", noWords.toString(), "--no-plot", "--out", dir.resolve("m.safetensors").toString())
+                .assertOneLineError("the training texts contain no words");
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
+    @Test
+    @Spec("CLI-ERRORS-ARE-ONE-LINE")
     void trainingDataWithoutExamplesIsAnErrorNotAModelWithoutLabels(@TempDir Path dir) throws IOException {
         Path empty = Cli.write(dir.resolve("empty.tsv"), "");
         Cli.run("train", "--train", empty.toString(), "--out", dir.resolve("m.safetensors").toString())
