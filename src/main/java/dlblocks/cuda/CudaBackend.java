@@ -357,7 +357,12 @@ public final class CudaBackend implements Backend {
                     a.input(), b.input(), out.output(), m, n, k, transA ? 1 : 0, transB ? 1 : 0);
             return;
         }
-        MatmulPlan plan = MatmulPlan.of(m, n, k, 2 * multiprocessors);
+        sgemm(a, transA, b, transB, m, k, n, out, MatmulPlan.of(m, n, k, 2 * multiprocessors));
+    }
+
+    /** The float32 product out = op(a)·op(b) (m×k by k×n, each ≥ 1), launched as {@code plan} says. */
+    void sgemm(CudaStorage a, boolean transA, CudaStorage b, boolean transB, int m, int k, int n, CudaStorage out,
+            MatmulPlan plan) {
         Kernel kernel = Kernel.sgemm(transA, transB);
         if (plan.splits() == 1) {
             launch(kernel, plan.gridX(), plan.gridY(), 1, THREADS, 1, a.input(), b.input(), out.output(), m, n, k,

@@ -25,12 +25,22 @@ record MatmulPlan(int gridX, int gridY, int splits, int kChunk) {
         if (m < 1 || n < 1 || k < 1) {
             throw new IllegalArgumentException("a plan needs m, n, k >= 1, got " + m + ", " + n + ", " + k);
         }
-        int gridX = ceilDiv(n, TILE);
-        int gridY = ceilDiv(m, TILE);
-        long tiles = (long) gridX * gridY;
+        long tiles = (long) ceilDiv(n, TILE) * ceilDiv(m, TILE);
         int splits = tiles >= slots ? 1 : (int) Math.max(1, Math.min(slots / tiles, k / MIN_CHUNK));
+        return withSplits(m, n, k, splits);
+    }
+
+    /**
+     * The plan that cuts K into about {@code splits} chunks of whole BK steps (fewer where K is short: no
+     * chunk is empty). {@link #of} chooses the count; the benchmarks also try others.
+     */
+    static MatmulPlan withSplits(int m, int n, int k, int splits) {
+        if (m < 1 || n < 1 || k < 1 || splits < 1) {
+            throw new IllegalArgumentException("a plan needs m, n, k, splits >= 1, got " + m + ", " + n + ", " + k
+                    + ", " + splits);
+        }
         int kChunk = ceilDiv(ceilDiv(k, splits), BK) * BK;
-        return new MatmulPlan(gridX, gridY, ceilDiv(k, kChunk), kChunk);
+        return new MatmulPlan(ceilDiv(n, TILE), ceilDiv(m, TILE), ceilDiv(k, kChunk), kChunk);
     }
 
     static int ceilDiv(int a, int b) {

@@ -50,12 +50,14 @@ public final class CudaBenchmarks {
             System.out.println("SKIP timings: the device is the CPU emulator; each benchmark runs once, small");
             linear(cuda, gpu, 8, 64, 1);
             sgemm(gpu, 8, 64, 64, false, true, "sgemm_nt_smoke");
+            splitSweep(gpu, 8, 64, 512);
             sgdStep(cuda, gpu, 26, 3);
             launchAndCopy(gpu, 3);
             return;
         }
         double linear = linear(cuda, gpu, 256, 4096, 30);
         sgemm(gpu, 256, 4096, 4096, false, true, "sgemm_nt_256x4096x4096 (Linear forward x·Wᵀ)");
+        splitSweep(gpu, 256, 4096, 4096);
         sgemm(gpu, 256, 4096, 4096, false, false, "sgemm_nn_256x4096x4096 (Linear ∂L/∂x = g·W)");
         sgemm(gpu, 4096, 256, 4096, true, false, "sgemm_tn_4096x256x4096 (Linear ∂L/∂W = gᵀ·x)");
         sgemm(gpu, 4096, 4096, 4096, false, false, "sgemm_4096");
@@ -140,16 +142,37 @@ public final class CudaBenchmarks {
 
     /** One product through the backend, timed over repetitions after a warm-up. */
     static void sgemm(CudaBackend gpu, int m, int n, int k, boolean transA, boolean transB, String name) {
+        sgemm(gpu, m, n, k, transA, transB, null, name);
+    }
+
+    /**
+     * The Linear forward product x·Wᵀ launched with K cut into 1, 2, 4, 8 and 16 chunks (the backend
+     * chooses one of these, see {@link MatmulPlan#of}): which split fills this GPU best.
+     */
+    static void splitSweep(CudaBackend gpu, int m, int n, int k) {
+        for (int splits = 1; splits <= 16; splits *= 2) {
+            MatmulPlan plan = MatmulPlan.withSplits(m, n, k, splits);
+            sgemm(gpu, m, n, k, false, true, plan, "sgemm_nt_" + m + "x" + n + "x" + k + "_splits_" + plan.splits()
+                    + " (" + (long) plan.gridX() * plan.gridY() * plan.splits() + " blocks)");
+        }
+    }
+
+    /** As above, launched as {@code plan} says (null: as matmul chooses). */
+    static void sgemm(CudaBackend gpu, int m, int n, int k, boolean transA, boolean transB, MatmulPlan plan,
+            String name) {
         Generator g = new Generator(2);
         Storage a = gpu.fromFloats(g.randn(m * k));
         Storage b = gpu.fromFloats(g.randn(k * n));
         Storage out = gpu.zeros(DType.FLOAT32, m * n);
-        gpu.matmul(a, transA, b, transB, m, k, n, out);
+        Runnable product = plan == null
+                ? () -> gpu.matmul(a, transA, b, transB, m, k, n, out)
+                : () -> gpu.sgemm((CudaStorage) a, transA, (CudaStorage) b, transB, m, k, n, (CudaStorage) out, plan);
+        product.run();
         gpu.synchronize();
         double flops = 2.0 * m * n * k;
         int reps = (int) Math.max(3, Math.min(50, 2e12 / flops));
         long t0 = System.nanoTime();
-        for (int i = 0; i < reps; i++) gpu.matmul(a, transA, b, transB, m, k, n, out);
+        for (int i = 0; i < reps; i++) product.run();
         gpu.synchronize();
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "BENCH %s %.1f TFLOP/s (%.0f us per product)%n", name, flops * reps / seconds / 1e12,

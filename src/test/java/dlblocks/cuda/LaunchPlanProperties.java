@@ -83,6 +83,19 @@ class LaunchPlanProperties {
 
     @Test
     @Spec("CUDA-MATMUL-WITHIN-DERIVED-TOLERANCE")
+    void aPlanAskedForAnyNumberOfSplitsCoversKWithoutAnEmptyChunk() {
+        qt().withExamples(1000).forAll(integers().between(1, 200_000), integers().between(1, 5000))
+                .checkAssert((k, asked) -> {
+                    MatmulPlan p = MatmulPlan.withSplits(1, 1, k, asked);
+                    assertEquals(0, p.kChunk() % MatmulPlan.BK, "chunks are whole BK steps");
+                    assertTrue((long) p.splits() * p.kChunk() >= k, "the chunks cover K");
+                    assertTrue((long) (p.splits() - 1) * p.kChunk() < k, "no chunk is empty");
+                    assertTrue(p.splits() <= asked, "never more chunks than asked: " + p);
+                });
+    }
+
+    @Test
+    @Spec("CUDA-MATMUL-WITHIN-DERIVED-TOLERANCE")
     void theTutorialsBowProductWithALargeVocabularyIsSplitToUseTheWholeGpu() {
         MatmulPlan p = MatmulPlan.of(1, 6, 71272, 2 * 132); // x·Wᵀ on an H200's 132 SMs
         assertTrue(p.splits() > 100, "one block alone would walk all 71272 terms: " + p);
