@@ -1,7 +1,6 @@
 package dlblocks.autograd;
 
 import dlblocks.tensor.Shape;
-import dlblocks.tensor.Storage;
 import dlblocks.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,10 +42,10 @@ public final class Engine {
         }
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, gradient.detach());
-        // Storages already handed to a leaf's .grad (and the caller's gradient): a leaf may keep a gradient
-        // tensor itself only if no one else holds its storage, else it keeps a copy.
-        Set<Storage> handed = Collections.newSetFromMap(new IdentityHashMap<>());
-        handed.add(gradient.storage());
+        // A backward formula may return a tensor someone else holds (the caller's gradient, a constant it
+        // captured, a view of another gradient), so a leaf's first gradient is a copy, unless the engine
+        // made it itself by summing the gradients of several uses: no one else can hold that one.
+        Set<Tensor> summedHere = Collections.newSetFromMap(new IdentityHashMap<>());
         try (NoGrad scope = new NoGrad()) {
             for (Tensor t : topologicalOrder(root)) {
                 Tensor grad = pending.remove(t);
@@ -55,14 +54,18 @@ public final class Engine {
                 }
                 Node node = t.gradFn();
                 if (node == null) {
-                    t.accumulateGrad(handed.add(grad.storage()) ? grad : grad.clone());
+                    t.accumulateGrad(summedHere.contains(grad) ? grad : grad.clone());
                     continue;
                 }
                 Tensor[] inputGrads = node.apply(grad);
                 Tensor[] inputs = node.inputArray();
                 for (int k = 0; k < inputs.length; k++) {
                     if (inputs[k] != null && inputs[k].requiresGrad() && inputGrads[k] != null) {
-                        pending.merge(inputs[k], inputGrads[k], Tensor::add);
+                        pending.merge(inputs[k], inputGrads[k], (a, b) -> {
+                            Tensor sum = a.add(b);
+                            summedHere.add(sum);
+                            return sum;
+                        });
                     }
                 }
                 if (!retainGraph) {

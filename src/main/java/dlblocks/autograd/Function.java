@@ -27,8 +27,8 @@ public final class Function {
         try (NoGrad scope = new NoGrad()) {
             out = forward.get();
         }
-        if (!GradMode.isEnabled()) {
-            return out;
+        if (!GradMode.isEnabled() || !out.dtype().isFloatingPoint()) {
+            return out; // integer and bool results never require grad, as in PyTorch
         }
         for (Tensor input : inputs) {
             if (input != null && input.requiresGrad()) {

@@ -78,7 +78,8 @@ public abstract class Module {
     }
 
     /**
-     * {@code load_state_dict(state)}: copies each tensor into the parameter of the same name. Names
+     * {@code load_state_dict(state)}: copies each tensor's values into the parameter of the same name
+     * (converting dtype and device; the parameter keeps its own storage). Names
      * missing on either side and shapes that differ are errors, as with PyTorch's {@code strict=True}:
      * all of them are reported at once, in PyTorch's words, and then nothing is loaded.
      */
@@ -109,9 +110,12 @@ public abstract class Module {
             throw new IllegalArgumentException("Error(s) in loading state_dict for " + getClass().getSimpleName()
                     + ":\n\t" + String.join("\n\t", errors));
         }
-        for (Map.Entry<String, Parameter> e : own.entrySet()) {
-            Parameter p = e.getValue();
-            p.setData(state.get(e.getKey()).detach().to(p.device()).to(p.dtype()).clone());
+        // In place, as PyTorch's param.copy_(input_param) under no_grad: tensors from an earlier
+        // stateDict() and an optimiser's references to the parameters see the loaded values.
+        try (dlblocks.autograd.NoGrad scope = new dlblocks.autograd.NoGrad()) {
+            for (Map.Entry<String, Parameter> e : own.entrySet()) {
+                e.getValue().copy_(state.get(e.getKey()));
+            }
         }
     }
 

@@ -68,10 +68,10 @@ final class Arithmetic {
         return zipRaw(BinaryOp.THRESHOLD_BACKWARD, 0, g.mul(share), share);
     }
 
-    /** a + c for a number c. */
-    static Tensor addScalar(Tensor a, double c) {
+    /** a + c for a number c; {@code name} is AddBackward0, or SubBackward0 when called for a − (−c). */
+    static Tensor addScalar(Tensor a, double c, String name) {
         Tensor x = a.dtype().isFloatingPoint() || c == Math.rint(c) ? a : a.to(DType.FLOAT32);
-        return Function.apply("AddBackward0",
+        return Function.apply(name,
                 () -> x.map(UnaryOp.ADD_SCALAR, x.dtype().round(c)),
                 g -> new Tensor[] {g},
                 x);

@@ -7,21 +7,29 @@ final class Reductions {
     private Reductions() {
     }
 
-    /** Σ of all elements (0-d); every input element gets the output's gradient. */
+    /**
+     * Σ of all elements (0-d); every input element gets the output's gradient. As in PyTorch, a sum of
+     * bool or int32 elements is int64 (counting {@code True}s must not wrap or saturate).
+     */
     static Tensor sum(Tensor a) {
         return Function.apply("SumBackward0",
-                () -> reduceRaw(ReduceOp.SUM, a.reshape(a.numel()), 0, false),
+                () -> reduceRaw(ReduceOp.SUM, summand(a).reshape(a.numel()), 0, false),
                 g -> new Tensor[] {g.expand(a.shape())},
                 a);
     }
 
-    /** Σ along dim. */
+    /** Σ along dim; bool and int32 elements sum to int64, as in {@link #sum(Tensor)}. */
     static Tensor sum(Tensor a, int dim, boolean keepdim) {
         int d = Shape.wrapDim(dim, a.dim());
         return Function.apply("SumBackward1",
-                () -> reduceRaw(ReduceOp.SUM, a, d, keepdim),
+                () -> reduceRaw(ReduceOp.SUM, summand(a), d, keepdim),
                 g -> new Tensor[] {(keepdim || a.dim() == 0 ? g : g.unsqueeze(d)).expand(a.shape())},
                 a);
+    }
+
+    /** The tensor whose elements a sum adds: integral and bool tensors are widened to int64 first. */
+    private static Tensor summand(Tensor a) {
+        return a.dtype().isFloatingPoint() ? a : a.to(DType.INT64);
     }
 
     /** The mean of all elements: Σ/n. */

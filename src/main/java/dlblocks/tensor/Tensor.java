@@ -362,12 +362,20 @@ public class Tensor {
         }
     }
 
-    /** A new tensor with a copy of the data (no graph): {@code t.clone()} outside autograd. */
+    /**
+     * {@code t.clone()}: a new tensor with its own copy of the data. Differentiable, as in PyTorch
+     * (CloneBackward0: the gradient passes through unchanged), so a clone inside a model keeps the graph.
+     */
     @Override
     public Tensor clone() {
-        Tensor copy = zeros(dtype(), device(), shape);
-        backend().copy(storage, copy.storage);
-        return copy;
+        return dlblocks.autograd.Function.apply("CloneBackward0",
+                () -> {
+                    Tensor copy = zeros(dtype(), device(), shape);
+                    backend().copy(storage, copy.storage);
+                    return copy;
+                },
+                g -> new Tensor[] {g},
+                this);
     }
 
     // ---------------------------------------------------------------- reading values
@@ -512,7 +520,7 @@ public class Tensor {
     }
 
     public Tensor add(double value) {
-        return Arithmetic.addScalar(this, value);
+        return Arithmetic.addScalar(this, value, "AddBackward0");
     }
 
     public Tensor sub(Tensor other) {
@@ -520,7 +528,7 @@ public class Tensor {
     }
 
     public Tensor sub(double value) {
-        return Arithmetic.addScalar(this, -value);
+        return Arithmetic.addScalar(this, -value, "SubBackward0");
     }
 
     public Tensor mul(Tensor other) {

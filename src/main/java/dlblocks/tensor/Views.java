@@ -75,12 +75,13 @@ final class Views {
     }
 
     /** Broadcasts a to {@code shape} (a copy here); the gradient is summed back. */
-    static Tensor expand(Tensor a, int[] shape) {
+    static Tensor expand(Tensor a, int[] sizes) {
         int[] from = a.shape();
-        if (shape.length < from.length) {
-            throw new IllegalArgumentException("expand: the number of sizes provided (" + shape.length + ") must be "
+        if (sizes.length < from.length) {
+            throw new IllegalArgumentException("expand: the number of sizes provided (" + sizes.length + ") must be "
                     + "greater or equal to the number of dimensions in the tensor (" + from.length + ")");
         }
+        int[] shape = keepingMinusOnes(sizes, from);
         for (int k = 1; k <= from.length; k++) {
             int have = from[from.length - k];
             int want = shape[shape.length - k];
@@ -101,6 +102,25 @@ final class Views {
                 },
                 g -> new Tensor[] {g.sumTo(a.shape())},
                 a);
+    }
+
+    /** The sizes with each -1 replaced by the tensor's own size there, as {@code expand(-1, 3)} means. */
+    private static int[] keepingMinusOnes(int[] sizes, int[] from) {
+        int[] shape = sizes.clone();
+        int leading = sizes.length - from.length;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == -1 && d < leading) {
+                throw new IllegalArgumentException("The expanded size of the tensor (-1) isn't allowed in a leading, "
+                        + "non-existing dimension " + d);
+            }
+            if (shape[d] == -1) {
+                shape[d] = from[d - leading];
+            } else if (shape[d] < 0) {
+                throw new IllegalArgumentException("expand: size " + shape[d] + " at dimension " + d + " of "
+                        + Shape.str(sizes) + " is negative; only -1 (keep this dimension's size) is allowed");
+            }
+        }
+        return shape;
     }
 
     private static void swap(int[] xs, int i, int j) {

@@ -375,9 +375,12 @@ class AutogradTest {
         x.to(DType.FLOAT64).mul(Tensor.fromDoubles(DType.FLOAT64, new double[] {0.1, 3}, 2)).sum().backward();
         assertEquals(DType.FLOAT32, x.grad().dtype());
         assertArrayEquals(new float[] {0.1f, 3}, x.grad().toFloatArray());
+        // No gradient flows through an integer tensor: as in PyTorch 1.13, the round trip is cut off.
         Tensor y = Tensor.of(1, 2).requiresGrad_(true);
-        y.to(DType.INT64).to(DType.FLOAT32).sum().backward();
-        assertNull(y.grad(), "no gradient flows through an integer tensor");
+        Tensor roundTrip = y.to(DType.INT64).to(DType.FLOAT32).sum();
+        IllegalStateException e = assertThrows(IllegalStateException.class, roundTrip::backward);
+        assertEquals("element 0 of tensors does not require grad and does not have a grad_fn", e.getMessage());
+        assertNull(y.grad());
     }
 
     // ------------------------------------------------------------------ accumulation and graph lifetime
@@ -415,6 +418,27 @@ class AutogradTest {
         g.fill_(0);
         assertArrayEquals(new double[] {7, 8}, x.grad().toDoubleArray());
         assertFalse(x.grad().requiresGrad());
+    }
+
+    @Test
+    @Spec("AUTOGRAD-GRADIENTS-ACCUMULATE")
+    void accumulatingNeverWritesIntoATensorABackwardFormulaReturned() {
+        // A custom backward that hands back a tensor it holds (here a constant slope c): accumulating
+        // into x.grad must not write into c.
+        Tensor x = Tensor.of(1, 2).requiresGrad_(true);
+        Tensor c = Tensor.of(3, 4);
+        for (int pass = 1; pass <= 2; pass++) {
+            Function.apply("ConstantSlope", () -> x.detach().mul(c), g -> new Tensor[] {c}, x).sum().backward();
+            assertArrayEquals(new double[] {3 * pass, 4 * pass}, x.grad().toDoubleArray(), "pass " + pass);
+        }
+        assertArrayEquals(new double[] {3, 4}, c.toDoubleArray(), "the formula's own tensor is untouched");
+        assertNotSame(c.storage(), x.grad().storage());
+        // The same for a view of the incoming gradient, which the caller holds.
+        Tensor y = Tensor.of(1, 2).requiresGrad_(true);
+        Tensor g = Tensor.of(5, 6);
+        Function.apply("Identity", () -> y.detach().clone(), gy -> new Tensor[] {gy.view(2)}, y).backward(g);
+        y.grad().add_(Tensor.of(1, 1));
+        assertArrayEquals(new double[] {5, 6}, g.toDoubleArray());
     }
 
     @Test
@@ -677,6 +701,21 @@ class AutogradTest {
                 ints.getMessage());
         Tensor.longs(1).requiresGrad_(false); // asking for no gradient is always fine
         assertTrue(Tensor.zeros(DType.FLOAT64, 1).requiresGrad_(true).requiresGrad());
+    }
+
+    @Test
+    @Spec("AUTOGRAD-LEAVES")
+    void integerAndBoolResultsNeverRequireGrad() {
+        // PyTorch 1.13: x = tensor([1.5, -2.], requires_grad=True); x.to(int64).requires_grad = False,
+        // x.to(bool).requires_grad = False, x.sum().to(int64).grad_fn = None.
+        Tensor x = Tensor.of(1.5, -2).requiresGrad_(true);
+        for (DType integral : new DType[] {DType.INT64, DType.INT32, DType.BOOL}) {
+            Tensor t = x.to(integral);
+            assertFalse(t.requiresGrad(), integral + " does not require grad");
+            assertNull(t.gradFn(), integral + " has no grad_fn");
+        }
+        assertFalse(x.mul(3).sum().to(DType.INT64).requiresGrad());
+        assertTrue(x.to(DType.FLOAT64).requiresGrad(), "a floating conversion stays in the graph");
     }
 
     @Test

@@ -280,6 +280,21 @@ class ModuleTest {
 
     @Test
     @Spec("MODULE-STATE-DICT-ROUND-TRIP")
+    void loadingCopiesIntoTheParametersOwnStorageSoEarlierStateDictsSeeIt() {
+        // PyTorch: sd = lin.state_dict(); lin.load_state_dict(other); sd["weight"] now equals other's weight,
+        // because load_state_dict does param.copy_(input_param).
+        Linear lin = new Linear(2, 1);
+        Map<String, Tensor> earlier = lin.stateDict();
+        Linear other = new Linear(2, 1);
+        lin.loadStateDict(other.stateDict());
+        assertSame(lin.weight.storage(), earlier.get("weight").storage(), "the parameter kept its storage");
+        assertArrayEquals(other.weight.toDoubleArray(), earlier.get("weight").toDoubleArray());
+        assertArrayEquals(other.bias.toDoubleArray(), earlier.get("bias").toDoubleArray());
+        assertNotSame(other.weight.storage(), lin.weight.storage(), "values copied, storage not shared");
+    }
+
+    @Test
+    @Spec("MODULE-STATE-DICT-ROUND-TRIP")
     void loadingConvertsToTheParametersDtype() {
         Base m = new Base();
         m.loadStateDict(Map.of("first", Tensor.fromDoubles(DType.FLOAT64, new double[] {0.1}, 1)));

@@ -308,6 +308,24 @@ class TensorTest {
         assertArrayEquals(new double[] {7, 7, 7}, Tensor.scalar(7).expand(3).toDoubleArray());
     }
 
+    @Test
+    @Spec("TENSOR-EXPAND-REPEATS-SIZE-ONE-DIMENSIONS")
+    void expandMinusOneKeepsThatDimensionsSize() {
+        // PyTorch 1.13: tensor([[1.], [2.]]).expand(-1, 3) = [[1, 1, 1], [2, 2, 2]]; .expand(4, -1, 3) has
+        // shape [4, 2, 3]; .expand(-1, 2, 3) raises the message below.
+        Tensor column = Tensor.of(new double[][] {{1}, {2}});
+        assertArrayEquals(new double[] {1, 1, 1, 2, 2, 2}, column.expand(-1, 3).toDoubleArray());
+        assertArrayEquals(new int[] {2, 3}, column.expand(-1, 3).shape());
+        assertArrayEquals(new int[] {4, 2, 3}, column.expand(4, -1, 3).shape());
+        assertSame(column, column.expand(-1, -1));
+        IllegalArgumentException leading = assertThrows(IllegalArgumentException.class, () -> column.expand(-1, 2, 3));
+        assertEquals("The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension 0",
+                leading.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> column.expand(2, -2));
+        assertEquals("expand: size -2 at dimension 1 of [2, -2] is negative; only -1 (keep this dimension's size) "
+                + "is allowed", negative.getMessage());
+    }
+
     // ------------------------------------------------------------------ reductions
 
     @Test
@@ -326,6 +344,24 @@ class TensorTest {
         assertEquals(0, Tensor.zeros(0).sum().item(), 0.0, "the empty sum is 0");
         assertEquals(DType.INT64, Tensor.longs(1, 2, 3).sum().dtype(), "int64 sums stay int64, as in PyTorch");
         assertEquals(6, Tensor.longs(1, 2, 3).sum().item(), 0.0);
+    }
+
+    @Test
+    @Spec("TENSOR-DTYPE-PROMOTION")
+    void sumsOfBoolAndInt32AreInt64AsInPyTorch() {
+        // PyTorch 1.13: b = tensor([[True, False, True], [True, True, False]]); b.sum() = tensor(4),
+        // b.sum(0) = tensor([2, 1, 1]), b.sum(1, keepdim=True) = [[2], [2]], all int64;
+        // tensor([2**31 - 1, 1], dtype=int32).sum() = tensor(2147483648).
+        Tensor b = Tensor.of(new double[][] {{1, 0, 1}, {1, 1, 0}}).to(DType.BOOL);
+        assertEquals(DType.INT64, b.sum().dtype());
+        assertEquals(4, b.sum().item(), 0.0);
+        assertEquals(DType.INT64, b.sum(0).dtype());
+        assertArrayEquals(new long[] {2, 1, 1}, b.sum(0).toLongArray());
+        assertArrayEquals(new long[] {2, 2}, b.sum(1, true).toLongArray());
+        Tensor i = Tensor.longs(Integer.MAX_VALUE, 1).to(DType.INT32);
+        assertEquals(DType.INT64, i.sum().dtype());
+        assertEquals(2147483648L, i.sum().toLongArray()[0], "an int32 sum does not wrap");
+        assertEquals(DType.INT64, i.sum(0).dtype());
     }
 
     @Test
@@ -493,10 +529,22 @@ class TensorTest {
         assertArrayEquals(new double[] {1, 2, 3, 4}, x.toDoubleArray());
         x.put_(0, 9);
         assertArrayEquals(new double[] {0, 0, 0, 0}, c.toDoubleArray());
+    }
+
+    @Test
+    @Spec("TENSOR-CLONE-IS-INDEPENDENT")
+    void aCloneStaysInTheGraphAsInPyTorch() {
+        // PyTorch 1.13: p = tensor([1., 2.], requires_grad=True); p.clone() prints
+        // tensor([1., 2.], grad_fn=<CloneBackward0>); (p.clone() * 3).sum().backward() gives p.grad = [3., 3.].
         Tensor p = Tensor.of(1, 2).requiresGrad_(true);
-        Tensor pc = p.clone();
-        assertFalse(pc.requiresGrad(), "clone copies data only");
-        assertTrue(pc.isLeaf());
+        assertEquals("tensor([1., 2.], grad_fn=<CloneBackward0>)", p.clone().toString());
+        p.clone().mul(3).sum().backward();
+        assertArrayEquals(new double[] {3, 3}, p.grad().toDoubleArray());
+        try (dlblocks.autograd.NoGrad scope = new dlblocks.autograd.NoGrad()) {
+            Tensor copy = p.clone();
+            assertFalse(copy.requiresGrad(), "under no_grad a clone is a plain copy");
+            assertTrue(copy.isLeaf());
+        }
     }
 
     // ------------------------------------------------------------------ printing
@@ -526,6 +574,7 @@ class TensorTest {
         assertEquals("tensor(4., grad_fn=<SelectBackward0>)", x.mul(2).select(0, 1).toString());
         assertEquals("tensor([2., 3.], grad_fn=<AddBackward0>)", x.add(1).toString());
         assertEquals("tensor([0., 0.], grad_fn=<SubBackward0>)", x.sub(x).toString());
+        assertEquals("tensor([0., 1.], grad_fn=<SubBackward0>)", x.sub(1).toString());
         assertEquals("tensor([1., 1.], grad_fn=<DivBackward0>)", x.div(x).toString());
         assertEquals("tensor([-1., -2.], grad_fn=<NegBackward0>)", x.neg().toString());
         assertEquals("tensor([1., 4.], grad_fn=<PowBackward0>)", x.pow(2).toString());
