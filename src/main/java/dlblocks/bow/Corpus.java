@@ -3,7 +3,6 @@ package dlblocks.bow;
 import dlblocks.io.TextLines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +28,7 @@ public final class Corpus {
 
     /** Reads a file; bad lines are errors unless {@code skipBadLines}. */
     public static Corpus read(Path file, boolean skipBadLines) throws IOException {
-        return parse(file.toString(), Files.readAllBytes(file), skipBadLines);
+        return parse(file.toString(), TextLines.readFile(file), skipBadLines);
     }
 
     /** Reads a stream (e.g. the corpus bundled in the jar), naming it {@code name} in errors. */

@@ -5,7 +5,6 @@ import dlblocks.io.Json;
 import dlblocks.io.TextLines;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
     /** The lines of a UTF-8 file; an empty line or bytes that are not UTF-8 are errors naming the line. */
     static List<String> readLines(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
-        for (TextLines.Line line : TextLines.split(Files.readAllBytes(file))) {
+        for (TextLines.Line line : TextLines.split(TextLines.readFile(file))) {
             if (line.text() == null) {
                 throw new IllegalArgumentException(file + ":" + line.number() + ": the line is not valid UTF-8");
             }

@@ -5,6 +5,7 @@ import dlblocks.bow.LangIdModel;
 import dlblocks.bow.LangIdTraining;
 import dlblocks.bow.SparseTrainer;
 import dlblocks.bow.Tokenizer;
+import dlblocks.io.AtomicFiles;
 import dlblocks.tensor.Backends;
 import dlblocks.tensor.Device;
 import java.io.IOException;
@@ -96,12 +97,11 @@ final class TrainCommand implements Callable<Integer> {
                     + Backends.cudaUnavailableReason());
         }
         Path plotFile = plot ? plotPath(this.out) : null;
-        if (!force) {
-            for (Path p : plot ? List.of(this.out, plotFile) : List.of(this.out)) {
-                if (Files.exists(p)) {
-                    throw new IllegalArgumentException(p + " exists; use --force to overwrite it");
-                }
-            }
+        // Everything that would make saving fail is checked now, not after minutes of training.
+        for (Path p : plot ? List.of(this.out, plotFile) : List.of(this.out)) {
+            refuseToReplaceInput(p, "--train", train);
+            refuseToReplaceInput(p, "--dev", dev);
+            AtomicFiles.checkWritable(p, force);
         }
         LangIdTraining.Settings settings = new LangIdTraining.Settings(
                 new Tokenizer(parseTokenizer(tokenizer), lowercase), minCount, parseAlgorithm(optimizer), lr,
@@ -147,6 +147,13 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("warning: no plot written (this Java cannot draw: " + e + "); use --no-plot to "
                     + "skip it");
             return false;
+        }
+    }
+
+    /** Even with --force, the model or plot must not be written over the data it is trained on. */
+    private static void refuseToReplaceInput(Path output, String option, Path input) throws IOException {
+        if (input != null && Files.exists(input) && Files.exists(output) && Files.isSameFile(output, input)) {
+            throw new IllegalArgumentException(output + " is the " + option + " file; refusing to write over it");
         }
     }
 

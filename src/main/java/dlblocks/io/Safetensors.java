@@ -38,6 +38,9 @@ public final class Safetensors {
 
     /** Reads a safetensors file. */
     public static Contents read(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "is a folder, not a model file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < 8) {

@@ -1,9 +1,13 @@
 package dlblocks.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +22,14 @@ public final class TextLines {
     }
 
     private TextLines() {
+    }
+
+    /** The bytes of a file to read; a folder given where a file is expected is an error naming it. */
+    public static byte[] readFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new FileSystemException(file.toString(), null, "is a folder, not a file");
+        }
+        return Files.readAllBytes(file);
     }
 
     public static List<Line> split(byte[] bytes) {

@@ -114,6 +114,35 @@ class TrainCommandTest {
 
     @Test
     @Spec("CLI-REFUSES-TO-OVERWRITE")
+    void evenWithForceTheModelIsNeverWrittenOverTheTrainingOrDevData(@TempDir Path dir) throws IOException {
+        Path train = Cli.write(dir.resolve("train.tsv"), Cli.TRAIN);
+        Path dev = Cli.write(dir.resolve("dev.tsv"), Cli.DEV);
+        Cli.run("train", "--train", train.toString(), "--dev", dev.toString(), "--no-plot", "--force",
+                "--out", train.toString()).assertOneLineError(train + " is the --train file");
+        Cli.run("train", "--train", train.toString(), "--dev", dev.toString(), "--no-plot", "--force",
+                "--out", dir.resolve(".").resolve("dev.tsv").toString()).assertOneLineError("is the --dev file");
+        assertEquals(Cli.TRAIN, Files.readString(train));
+        assertEquals(Cli.DEV, Files.readString(dev));
+    }
+
+    @Test
+    @Spec("CLI-REFUSES-TO-OVERWRITE")
+    void anOutputThatCannotBeWrittenIsRefusedBeforeTrainingAndNothingIsReplaced(@TempDir Path dir) throws IOException {
+        byte[] old = "an earlier model".getBytes(StandardCharsets.UTF_8);
+        Files.write(dir.resolve("m.safetensors"), old);
+        Files.createDirectory(dir.resolve("m.png"));
+        Cli.Result folderPlot = Cli.run(trainArgs(dir, "m.safetensors", "--force"));
+        folderPlot.assertOneLineError(dir.resolve("m.png") + ": is a directory");
+        assertFalse(folderPlot.out().contains("training on"), "refused before training: " + folderPlot.out());
+        assertArrayEquals(old, Files.readAllBytes(dir.resolve("m.safetensors")), "the model was not replaced");
+        Path data = dir.resolve("train.tsv");
+        Cli.run(trainArgs(dir, "train.tsv/m.safetensors", "--no-plot"))
+                .assertOneLineError(data + " is not a folder");
+        Cli.run(trainArgs(dir, "", "--no-plot")).assertOneLineError(dir + ": is a directory; give a file name");
+    }
+
+    @Test
+    @Spec("CLI-REFUSES-TO-OVERWRITE")
     void withForceTrainOverwritesTheModelAndThePlot(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("m.safetensors"), "old");
         Files.writeString(dir.resolve("m.png"), "old");

@@ -11,8 +11,12 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import dlblocks.spec.Spec;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -20,7 +24,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,12 +67,73 @@ class AtomicFilesTest {
 
     @Test
     @Spec("ATOMIC-WRITE-NEVER-LOSES-A-FILE")
+    void aFolderOrASocketIsNeverReplacedEvenWithOverwrite() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("models"));
+        FileSystemException e = assertThrows(FileSystemException.class,
+                () -> AtomicFiles.write(folder, bytes("new"), true));
+        assertEquals(folder + ": is a directory; give a file name", e.getMessage());
+        assertTrue(Files.isDirectory(folder));
+        Path socket = dir.resolve("s.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            FileSystemException special = assertThrows(FileSystemException.class,
+                    () -> AtomicFiles.write(socket, bytes("new"), true));
+            assertEquals(socket + ": is not a regular file; refusing to replace it", special.getMessage());
+            assertTrue(Files.exists(socket) && !Files.isRegularFile(socket), "the socket is still there");
+        }
+    }
+
+    @Test
+    @Spec("ATOMIC-WRITE-NEVER-LOSES-A-FILE")
+    void aFileWhereTheFolderShouldBeIsNamed() throws IOException {
+        Path data = Files.writeString(dir.resolve("t.tsv"), "EN\tdata\n");
+        Path target = data.resolve("m.safetensors");
+        FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.write(target, bytes("x"), true));
+        assertEquals(target + ": cannot be written: " + data + " is not a folder", e.getMessage());
+        assertEquals("EN\tdata\n", Files.readString(data));
+    }
+
+    @Test
+    @Spec("ATOMIC-WRITE-NEVER-LOSES-A-FILE")
+    void ofTwoWritersRacingForANewNameWithoutOverwriteExactlyOneWins() throws Exception {
+        // Both see the name free; a rename would let the second silently replace the first's file.
+        for (int round = 0; round < 100; round++) {
+            Path file = dir.resolve("race" + round + ".bin");
+            CyclicBarrier start = new CyclicBarrier(2);
+            AtomicInteger wins = new AtomicInteger();
+            AtomicReference<String> winner = new AtomicReference<>();
+            Thread[] writers = new Thread[2];
+            for (int w = 0; w < 2; w++) {
+                String content = "writer " + w;
+                writers[w] = new Thread(() -> {
+                    try {
+                        start.await();
+                        AtomicFiles.write(file, bytes(content), false);
+                        wins.incrementAndGet();
+                        winner.set(content);
+                    } catch (FileAlreadyExistsException lost) {
+                        // the other writer had the name first
+                    } catch (Exception other) {
+                        throw new AssertionError(other);
+                    }
+                });
+                writers[w].start();
+            }
+            for (Thread t : writers) t.join();
+            assertEquals(1, wins.get(), "round " + round);
+            assertEquals(winner.get(), Files.readString(file), "the file is the winner's, round " + round);
+        }
+        assertEquals(100, names().size(), "no temporary file is left");
+    }
+
+    @Test
+    @Spec("ATOMIC-WRITE-NEVER-LOSES-A-FILE")
     void refusesToOverwriteWithoutTheFlagAndKeepsTheOldFile() throws IOException {
         Path file = dir.resolve("m.safetensors");
         AtomicFiles.write(file, bytes("old"), false);
         FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
                 () -> AtomicFiles.write(file, bytes("new"), false));
-        assertTrue(e.getMessage().contains("refusing to overwrite an existing file (use --force)"), e.getMessage());
+        assertTrue(e.getMessage().contains("already exists; refusing to overwrite it (use --force)"), e.getMessage());
         assertTrue(e.getMessage().contains(file.getFileName().toString()), e.getMessage());
         assertArrayEquals(bytes("old"), Files.readAllBytes(file));
         assertEquals(List.of("m.safetensors"), names());
