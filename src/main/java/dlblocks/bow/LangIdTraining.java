@@ -1,12 +1,14 @@
 package dlblocks.bow;
 
 import dlblocks.loss.Losses;
+import dlblocks.module.Parameter;
 import dlblocks.optim.Optimizer;
 import dlblocks.random.Generator;
 import dlblocks.tensor.Device;
 import dlblocks.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Training the tutorial's classifier on a real corpus: build the vocabulary from the training texts,
@@ -45,6 +47,10 @@ public final class LangIdTraining {
     public static LangIdModel train(Corpus train, Corpus dev, Settings s, List<Epoch> history, Listener listener) {
         Vocabulary labels = new Vocabulary();
         for (String label : train.labels()) labels.add(label);
+        if (labels.size() == 1) {
+            throw new IllegalArgumentException("the training data has one label only ('" + labels.words().get(0)
+                    + "'); a classifier needs examples of at least two");
+        }
         List<List<String>> sentences = new ArrayList<>();
         for (String text : train.texts()) sentences.add(s.tokenizer().tokens(text));
         Vocabulary vocabulary = vocabulary(sentences, s.minCount());
@@ -75,18 +81,41 @@ public final class LangIdTraining {
             for (int from = 0; from < order.length; from += s.batchSize()) {
                 int to = Math.min(order.length, from + s.batchSize());
                 float loss = step.run(x, y, order, from, to);
+                if (!Float.isFinite(loss)) {
+                    throw diverged(s, epoch, "the training loss became " + loss);
+                }
                 lossSum += (double) loss * (to - from);
                 listener.batchDone(to - from, loss);
             }
             if (trainer != null) {
                 trainer.syncModel();
             }
+            requireFiniteParameters(model, s, epoch);
             double accuracy = devX == null ? Double.NaN : accuracy(model, devX, devY);
             Epoch e = new Epoch(epoch, lossSum / Math.max(1, order.length), accuracy);
             history.add(e);
             listener.epochDone(e);
         }
         return new LangIdModel(model, vocabulary, labels, s.tokenizer());
+    }
+
+    /**
+     * The last step can leave NaN or infinite weights behind a finite loss; checked once per epoch, so that
+     * no broken model is ever saved.
+     */
+    private static void requireFiniteParameters(BoWClassifier model, Settings s, int epoch) {
+        for (Map.Entry<String, Parameter> p : model.namedParameters().entrySet()) {
+            for (float v : p.getValue().toFloatArray()) {
+                if (!Float.isFinite(v)) {
+                    throw diverged(s, epoch, p.getKey() + " became " + v);
+                }
+            }
+        }
+    }
+
+    private static IllegalStateException diverged(Settings s, int epoch, String what) {
+        return new IllegalStateException("training diverged in epoch " + epoch + ": " + what + "; try a smaller "
+                + "--lr (it is " + s.lr() + "); no model was saved");
     }
 
     /** One optimiser step on rows order[from..to) of x. */

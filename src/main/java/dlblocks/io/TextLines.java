@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The lines of a UTF-8 text file, each decoded on its own so that bad bytes can be reported by line
  * number. Lines end at {@code \n}; a {@code \r} before it is dropped; a final line without {@code \n}
- * counts.
+ * counts. A leading UTF-8 byte order mark is skipped, and a file with {@code \r} but no {@code \n} has its
+ * lines end at {@code \r}.
  */
 public final class TextLines {
     /** Line {@code number} (from 1), or {@code text == null} when its bytes are not valid UTF-8. */
@@ -34,14 +35,20 @@ public final class TextLines {
 
     public static List<Line> split(byte[] bytes) {
         List<Line> lines = new ArrayList<>();
-        int start = 0;
+        // A UTF-8 byte order mark (as Windows editors write) is not part of the first label or text.
+        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
+                && (bytes[2] & 0xff) == 0xBF ? 3 : 0;
         int number = 0;
+        boolean lineFeeds = false;
+        for (byte b : bytes) lineFeeds |= b == '\n';
+        // A file with carriage returns but no line feed at all is old Mac style: \r ends its lines.
+        byte end = lineFeeds ? (byte) '\n' : (byte) '\r';
         while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') end++;
-            int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
-            lines.add(new Line(++number, decode(bytes, start, stop)));
-            start = end + 1;
+            int stop = start;
+            while (stop < bytes.length && bytes[stop] != end) stop++;
+            int textEnd = lineFeeds && stop > start && bytes[stop - 1] == '\r' ? stop - 1 : stop;
+            lines.add(new Line(++number, decode(bytes, start, textEnd)));
+            start = stop + 1;
         }
         return lines;
     }

@@ -57,6 +57,26 @@ class CorpusTest {
     }
 
     @Test
+    @Spec("TSV-BAD-LINES-NAMED-OR-SKIPPED")
+    void aByteOrderMarkIsNotPartOfTheFirstLabel() {
+        byte[] file = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, utf8("ENGLISH\tone\nGERMAN\tzwei\n"));
+        Corpus c = Corpus.parse("bom.tsv", file, false);
+        assertEquals(List.of("ENGLISH", "GERMAN"), c.labels());
+        assertEquals(List.of("one", "zwei"), c.texts());
+    }
+
+    @Test
+    @Spec("TSV-BAD-LINES-NAMED-OR-SKIPPED")
+    void aFileWithCarriageReturnsOnlyHasOneExamplePerLine() {
+        Corpus c = Corpus.parse("mac.tsv", utf8("A\tone\rB\ttwo\rC\tthree\r"), false);
+        assertEquals(List.of("A", "B", "C"), c.labels());
+        assertEquals(List.of("one", "two", "three"), c.texts());
+        CorpusFormatException e = assertThrows(CorpusFormatException.class,
+                () -> Corpus.parse("mac.tsv", utf8("A\tone\rno tab\r"), false));
+        assertTrue(e.getMessage().startsWith("mac.tsv:2: "), e.getMessage());
+    }
+
+    @Test
     void onlyTheFirstTabSeparatesTheLabelAndSurroundingSpaceIsStripped() {
         Corpus c = Corpus.parse("f.tsv", utf8(" A \t  x\ty  \n"), false);
         assertEquals(List.of("A"), c.labels());

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dlblocks.Tolerances;
 import dlblocks.bow.LangIdModel;
 import dlblocks.io.Json;
+import dlblocks.io.Safetensors;
 import dlblocks.spec.Spec;
+import dlblocks.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,5 +132,19 @@ class PredictCommandTest {
         Files.write(latin1, new byte[] {'o', 'k', '\n', 'G', 'r', (byte) 0xfc, 'n', '\n'});
         Cli.run("predict", "--model", model.toString(), "--input", latin1.toString())
                 .assertOneLineError(latin1 + ":2:", "UTF-8");
+    }
+
+    @Test
+    @Spec("CLI-ERRORS-ARE-ONE-LINE")
+    void aModelWithNaNWeightsIsRefusedRatherThanPredictingNaN() throws IOException {
+        Safetensors.Contents contents = Safetensors.read(model);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(contents.tensors());
+        Tensor weight = tensors.get("linear.weight").clone();
+        weight.put_(3, Double.NaN);
+        tensors.put("linear.weight", weight);
+        Path broken = dir.resolve("nan.safetensors");
+        Safetensors.write(broken, tensors, contents.metadata(), true);
+        Cli.run("predict", "--model", broken.toString(), "the cat")
+                .assertOneLineError(broken + ": linear.weight holds NaN (element 3)", "diverged");
     }
 }

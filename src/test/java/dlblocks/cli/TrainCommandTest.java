@@ -198,6 +198,25 @@ class TrainCommandTest {
 
     @Test
     @Spec("CLI-ERRORS-ARE-ONE-LINE")
+    void aDivergingRunStopsWithAnErrorAndSavesNoModel(@TempDir Path dir) throws IOException {
+        for (String optimizer : List.of("sgd", "adagrad")) {
+            Cli.run(trainArgs(dir, "m.safetensors", "--lr", "1e39", "--optimizer", optimizer, "--no-plot"))
+                    .assertOneLineError("training diverged in epoch 1", "try a smaller --lr (it is 1.0E39)");
+            assertFalse(Files.exists(dir.resolve("m.safetensors")), optimizer);
+        }
+    }
+
+    @Test
+    @Spec("CLI-ERRORS-ARE-ONE-LINE")
+    void trainingDataWithOneLabelIsAnError(@TempDir Path dir) throws IOException {
+        Path train = Cli.write(dir.resolve("train.tsv"), "ENGLISH\tthe cat\nENGLISH\tthe dog\n");
+        Cli.run("train", "--train", train.toString(), "--no-plot", "--out", dir.resolve("m.safetensors").toString())
+                .assertOneLineError("the training data has one label only ('ENGLISH')", "at least two");
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+    }
+
+    @Test
+    @Spec("CLI-ERRORS-ARE-ONE-LINE")
     void aVocabularyLeftEmptyIsAnErrorNotAModelWithoutWords(@TempDir Path dir) throws IOException {
         Path train = Cli.write(dir.resolve("train.tsv"), "ENGLISH\tthe cat\nSPANISH\tel gato\n");
         Cli.run("train", "--train", train.toString(), "--min-count", "2", "--no-plot",
