@@ -44,7 +44,8 @@ public final class Engine {
         pending.put(root, gradient.detach());
         // A backward formula may return a tensor someone else holds (the caller's gradient, a constant it
         // captured, a view of another gradient), so a leaf's first gradient is a copy, unless the engine
-        // made it itself by summing the gradients of several uses: no one else can hold that one.
+        // made it itself by summing the gradients of several uses: no one else holds that one, and only the
+        // first leaf to receive it keeps it (AddBackward0 hands one gradient to both of its inputs).
         Set<Tensor> summedHere = Collections.newSetFromMap(new IdentityHashMap<>());
         try (NoGrad scope = new NoGrad()) {
             for (Tensor t : topologicalOrder(root)) {
@@ -54,7 +55,7 @@ public final class Engine {
                 }
                 Node node = t.gradFn();
                 if (node == null) {
-                    t.accumulateGrad(summedHere.contains(grad) ? grad : grad.clone());
+                    t.accumulateGrad(summedHere.remove(grad) ? grad : grad.clone());
                     continue;
                 }
                 Tensor[] inputGrads = node.apply(grad);

@@ -443,6 +443,20 @@ class AutogradTest {
 
     @Test
     @Spec("AUTOGRAD-GRADIENTS-ACCUMULATE")
+    void twoLeavesGivenOneSummedGradientDoNotShareIt() {
+        // y's gradient is a sum of its two uses, and AddBackward0 hands that same tensor to a and to b.
+        Tensor a = Tensor.of(1, 2).requiresGrad_(true);
+        Tensor b = Tensor.of(3, 4).requiresGrad_(true);
+        Tensor y = a.add(b);
+        y.sum().add(y.sum()).backward();
+        assertNotSame(a.grad().storage(), b.grad().storage());
+        a.mul(3).sum().backward();
+        assertArrayEquals(new double[] {5, 5}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[] {2, 2}, b.grad().toDoubleArray(), "b's gradient is its own");
+    }
+
+    @Test
+    @Spec("AUTOGRAD-GRADIENTS-ACCUMULATE")
     void leavesThatReceivedTheSameGradientAccumulateIndependently() {
         // a + b sends the same upstream gradient to both inputs, and a view passes it on unchanged.
         Tensor x = Tensor.of(1, 2).requiresGrad_(true);
