@@ -141,22 +141,30 @@ public final class LangIdModel {
                     + " and linear.bias " + dlblocks.tensor.Shape.str(bias.shape()) + " but the metadata names "
                     + labels.size() + " labels and " + vocabulary.size() + " words");
         }
-        requireFinite(file, "linear.weight", weight);
-        requireFinite(file, "linear.bias", bias);
+        for (String name : List.of("linear.weight", "linear.bias")) {
+            String broken = nonFinite(name, contents.tensors().get(name));
+            if (broken != null) {
+                throw new SafetensorsException(file + ": " + broken + "; the model is broken, probably by a "
+                        + "training run that diverged");
+            }
+        }
         BoWClassifier model = new BoWClassifier(labels.size(), vocabulary.size(), new dlblocks.random.Generator(0));
         model.loadStateDict(contents.tensors());
         return new LangIdModel(model, vocabulary, labels, tokenizer);
     }
 
-    /** A weight that is NaN or infinite (a diverged training run) would make every prediction NaN. */
-    private static void requireFinite(Path file, String name, Tensor t) {
+    /**
+     * "NAME holds NaN (element i)" for the first NaN or infinite element of t, or null when all are finite.
+     * Such a weight (left by a diverged training run) would make every prediction NaN.
+     */
+    static String nonFinite(String name, Tensor t) {
         float[] values = t.toFloatArray();
         for (int i = 0; i < values.length; i++) {
             if (!Float.isFinite(values[i])) {
-                throw new SafetensorsException(file + ": " + name + " holds " + values[i] + " (element " + i
-                        + "); the model is broken, probably by a training run that diverged");
+                return name + " holds " + values[i] + " (element " + i + ")";
             }
         }
+        return null;
     }
 
     private static String jsonArray(List<String> items) {

@@ -105,10 +105,9 @@ public final class LangIdTraining {
      */
     private static void requireFiniteParameters(BoWClassifier model, Settings s, int epoch) {
         for (Map.Entry<String, Parameter> p : model.namedParameters().entrySet()) {
-            for (float v : p.getValue().toFloatArray()) {
-                if (!Float.isFinite(v)) {
-                    throw diverged(s, epoch, p.getKey() + " became " + v);
-                }
+            String broken = LangIdModel.nonFinite(p.getKey(), p.getValue());
+            if (broken != null) {
+                throw diverged(s, epoch, broken);
             }
         }
     }

@@ -19,8 +19,6 @@ import picocli.CommandLine.Option;
         subcommands = {Main.WalkthroughCommand.class, TrainCommand.class, PredictCommand.class,
                 EvaluateCommand.class})
 public final class Main implements Callable<Integer> {
-    private static final String STDOUT_FAILED = "error: could not write to standard output (disk full or pipe closed?)";
-
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda[:N] (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -82,8 +80,13 @@ public final class Main implements Callable<Integer> {
                     + " MiB); give Java more with -Xmx, e.g. java -Xmx8g -jar dlblocks.jar ...");
             return 1;
         }
+        return failIfStdoutWasLost(code);
+    }
+
+    /** A result that never reached standard output (a full disk, a closed pipe) is a failure, not exit 0. */
+    private static int failIfStdoutWasLost(int code) {
         if (System.out.checkError()) {
-            cli.getErr().println(STDOUT_FAILED);
+            System.err.println("error: could not write to standard output (disk full or pipe closed?)");
             return 1;
         }
         return code;
@@ -147,12 +150,7 @@ public final class Main implements Callable<Integer> {
         if (args.length == 0) {
             // The default command needs no parsing: start the walkthrough without building the parser
             // (it would roughly double the start-up time of the whole run).
-            int code = runWalkthrough("cpu");
-            if (System.out.checkError()) {
-                System.err.println(STDOUT_FAILED);
-                code = 1;
-            }
-            System.exit(code);
+            System.exit(failIfStdoutWasLost(runWalkthrough("cpu")));
         }
         System.exit(execute(args));
     }
