@@ -134,6 +134,8 @@ const std::vector<Entry>& kernels() {
             entry("zip_binary", false, zip_binary),
             entry("reduce_dim", false, reduce_dim),
             entry("argmax_dim", false, argmax_dim),
+            entry("log_softmax_dim", false, log_softmax_dim),
+            entry("log_softmax_backward_dim", false, log_softmax_backward_dim),
             entry("gather_dim", false, gather_dim),
             entry("scatter_add_dim", false, scatter_add_dim),
             entry("sgemm_nn", true, sgemm_nn),

@@ -170,6 +170,7 @@ static void testMapAndConversions() {
             case MUL_SCALAR: r = x * s; break;
             case POW_SCALAR: r = std::pow(x, s); break;
             case SCALAR_DIV: r = s / x; break;
+            case DIV_SCALAR: r = x / s; break;
             default: r = s;
             }
             CHECK(sameBits((float) r, O.p[i]), "map op %d at %d: x=%g expected %g got %g", op, i, x, r, O.p[i]);

@@ -1,6 +1,7 @@
 package dlblocks.autograd;
 
 import dlblocks.tensor.Shape;
+import dlblocks.tensor.Storage;
 import dlblocks.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,10 +44,12 @@ public final class Engine {
         Map<Tensor, Tensor> pending = new IdentityHashMap<>();
         pending.put(root, gradient.detach());
         // A backward formula may return a tensor someone else holds (the caller's gradient, a constant it
-        // captured, a view of another gradient), so a leaf's first gradient is a copy, unless the engine
-        // made it itself by summing the gradients of several uses: no one else holds that one, and only the
-        // first leaf to receive it keeps it (AddBackward0 hands one gradient to both of its inputs).
-        Set<Tensor> summedHere = Collections.newSetFromMap(new IdentityHashMap<>());
+        // captured, a view of another gradient), so a leaf's gradient is copied unless its storage is new:
+        // made by this pass (a formula's result, or the sum of several uses' gradients) after the formula
+        // began. No one else holds such a storage, so the leaf takes it as it is, as PyTorch's AccumulateGrad
+        // takes a gradient no one else refers to. Only the first leaf to receive a new storage takes it: one
+        // formula may hand one result to two inputs (AddBackward0 does).
+        Set<Storage> made = Collections.newSetFromMap(new IdentityHashMap<>());
         try (NoGrad scope = new NoGrad()) {
             for (Tensor t : topologicalOrder(root)) {
                 Tensor grad = pending.remove(t);
@@ -55,16 +58,20 @@ public final class Engine {
                 }
                 Node node = t.gradFn();
                 if (node == null) {
-                    t.accumulateGrad(summedHere.remove(grad) ? grad : grad.clone());
+                    t.accumulateGrad(made.remove(grad.storage()) ? grad : grad.clone());
                     continue;
                 }
+                long before = Storage.lastSerial();
                 Tensor[] inputGrads = node.apply(grad);
                 Tensor[] inputs = node.inputArray();
                 for (int k = 0; k < inputs.length; k++) {
                     if (inputs[k] != null && inputs[k].requiresGrad() && inputGrads[k] != null) {
+                        if (inputGrads[k].storage().serial() > before) {
+                            made.add(inputGrads[k].storage());
+                        }
                         pending.merge(inputs[k], inputGrads[k], (a, b) -> {
                             Tensor sum = a.add(b);
-                            summedHere.add(sum);
+                            made.add(sum.storage());
                             return sum;
                         });
                     }

@@ -195,6 +195,7 @@ public final class CudaBackend implements Backend {
             l[i] = dtype == DType.INT32 ? (int) values[i] : dtype == DType.BOOL ? (values[i] != 0 ? 1 : 0) : values[i];
         }
         upload(s, Pointer.to(l));
+        s.rememberHostValues(l);
         return s;
     }
 
@@ -247,6 +248,10 @@ public final class CudaBackend implements Backend {
             long[] out = new long[d.length];
             for (int i = 0; i < d.length; i++) out[i] = (long) d[i];
             return out;
+        }
+        long[] known = s.hostValues();
+        if (known != null) {
+            return known.clone(); // no copy from the GPU, and so no wait for it
         }
         long[] out = new long[s.numel()];
         download(s, Pointer.to(out));
@@ -336,6 +341,41 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void logSoftmax(Storage storage, int outer, int n, int inner, Storage output) {
+        CudaStorage in = cuda(storage);
+        CudaStorage out = cuda(output);
+        requireFloatingPoint(out, in);
+        if (out.numel() == 0) {
+            return;
+        }
+        elementwise(Kernel.LOG_SOFTMAX_DIM, (long) outer * inner, in.input(), code(in), out.output(), outer, n, inner);
+    }
+
+    @Override
+    public void logSoftmaxBackward(Storage gradient, Storage logProbabilities, int outer, int n, int inner,
+                                   Storage output) {
+        CudaStorage g = cuda(gradient);
+        CudaStorage logY = cuda(logProbabilities);
+        CudaStorage out = cuda(output);
+        requireFloatingPoint(out, g, logY);
+        if (out.numel() == 0) {
+            return;
+        }
+        elementwise(Kernel.LOG_SOFTMAX_BACKWARD_DIM, (long) outer * inner, g.input(), logY.input(), code(out),
+                out.output(), outer, n, inner);
+    }
+
+    /** The log-softmax kernels read and write one floating-point dtype. */
+    private static void requireFloatingPoint(CudaStorage out, CudaStorage... inputs) {
+        for (CudaStorage s : inputs) {
+            if (s.dtype() != out.dtype() || !out.dtype().isFloatingPoint()) {
+                throw new IllegalArgumentException("log_softmax on CUDA needs float32 or float64 storages of one dtype, "
+                        + "got " + s.dtype().torchName() + " into " + out.dtype().torchName());
+            }
+        }
+    }
+
+    @Override
     public void matmul(Storage sa, boolean transA, Storage sb, boolean transB, int m, int k, int n, Storage output) {
         CudaStorage a = cuda(sa);
         CudaStorage b = cuda(sb);
@@ -357,7 +397,8 @@ public final class CudaBackend implements Backend {
                     a.input(), b.input(), out.output(), m, n, k, transA ? 1 : 0, transB ? 1 : 0);
             return;
         }
-        sgemm(a, transA, b, transB, m, k, n, out, MatmulPlan.of(m, n, k, 2 * multiprocessors));
+        Kernel kernel = Kernel.sgemm(transA, transB);
+        sgemm(a, transA, b, transB, m, k, n, out, MatmulPlan.of(m, n, k, kernel.blocksPerSm() * multiprocessors));
     }
 
     /** The float32 product out = op(a)·op(b) (m×k by k×n, each ≥ 1), launched as {@code plan} says. */
@@ -398,7 +439,7 @@ public final class CudaBackend implements Backend {
         }
         // out is read and written (+=), so it is an input: a pending zero fill happens first
         elementwise(Kernel.SCATTER_ADD_DIM, out.numel(), src.input(), code(src), index.input(), outer, j, inner, n,
-                out.input(), code(out));
+                out.inPlace(), code(out));
     }
 
     // ---------------------------------------------------------------- launching

@@ -17,6 +17,9 @@ import java.lang.ref.Cleaner;
  * <p>A storage from {@code zeros} is zero-filled lazily: the {@code cuMemsetD32} runs only if something
  * reads the storage before a kernel has written all of it (most new storages are outputs, which a kernel
  * overwrites at once, so the fill would be wasted).
+ *
+ * <p>An integer storage made from host values remembers them until a kernel writes it, so reading it
+ * back costs no copy and no wait for the GPU: a loss reads its targets (class indices) to check them.
  */
 public final class CudaStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -28,6 +31,8 @@ public final class CudaStorage implements Storage {
     private final Cleaner.Cleanable cleanable;
     private volatile boolean released;
     private boolean zeroPending;
+    private final long serial = Storage.nextSerial();
+    private long[] hostValues;
 
     CudaStorage(CudaBackend backend, DType dtype, int numel, boolean zeroPending) {
         this.backend = backend;
@@ -44,6 +49,11 @@ public final class CudaStorage implements Storage {
     /** Bytes for numel elements of dtype: 4 for float32, 8 for everything else. */
     static long bytes(DType dtype, int numel) {
         return (long) numel * (dtype == DType.FLOAT32 ? 4 : 8);
+    }
+
+    @Override
+    public long serial() {
+        return serial;
     }
 
     @Override
@@ -93,7 +103,25 @@ public final class CudaStorage implements Storage {
     DevicePointer output() {
         DevicePointer p = pointer();
         zeroPending = false;
+        hostValues = null;
         return p;
+    }
+
+    /** The device address, for a kernel that reads and then changes elements (+=). */
+    DevicePointer inPlace() {
+        DevicePointer p = input();
+        hostValues = null;
+        return p;
+    }
+
+    /** Remembers the values just uploaded (the caller's own array, which no one else changes). */
+    void rememberHostValues(long[] values) {
+        hostValues = values;
+    }
+
+    /** The values as uploaded from the host, if no kernel has written this storage since; else null. */
+    long[] hostValues() {
+        return released ? null : hostValues;
     }
 
     private DevicePointer pointer() {

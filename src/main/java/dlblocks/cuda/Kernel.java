@@ -17,6 +17,8 @@ enum Kernel {
     ZIP_BINARY("i32 f64 ptr i32 ptr i32 layout ptr i32 i32"),
     REDUCE_DIM("i32 ptr i32 ptr i32 i32 i32 i32"),
     ARGMAX_DIM("ptr i32 ptr i32 i32 i32"),
+    LOG_SOFTMAX_DIM("ptr i32 ptr i32 i32 i32"),
+    LOG_SOFTMAX_BACKWARD_DIM("ptr ptr i32 ptr i32 i32 i32"),
     GATHER_DIM("ptr i32 i32 i32 i32 ptr i32 ptr i32"),
     SCATTER_ADD_DIM("ptr i32 ptr i32 i32 i32 i32 ptr i32"),
     SGEMM_NN("ptr ptr ptr i32 i32 i32 i32"),
@@ -40,6 +42,15 @@ enum Kernel {
     /** The parameter kinds, in order. */
     List<String> params() {
         return params;
+    }
+
+    /**
+     * How many blocks of this kernel fit on one multiprocessor, as its {@code __launch_bounds__} in
+     * kernels.cu asks (1 for sgemm_nn, which needs more than the 128 registers that 2 would allow; 2 for the
+     * other SGEMMs); the launch planner fills the GPU with this many blocks per SM.
+     */
+    int blocksPerSm() {
+        return this == SGEMM_NN ? 1 : 2;
     }
 
     /** The SGEMM kernel for the given transposes. */

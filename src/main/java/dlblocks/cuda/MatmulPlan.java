@@ -9,17 +9,17 @@ package dlblocks.cuda;
  * @param gridX  tiles across n
  * @param gridY  tiles down m
  * @param splits chunks of K (1: no split); each writes a partial product that sgemm_splitk_sum adds up
- * @param kChunk the length of each chunk, a multiple of the kernel's BK = 8; the last may be shorter
+ * @param kChunk the length of each chunk, a multiple of the kernel's BK = 16; the last may be shorter
  */
 record MatmulPlan(int gridX, int gridY, int splits, int kChunk) {
     static final int TILE = 128;
-    static final int BK = 8;
+    static final int BK = 16;
     /** A chunk shorter than this would spend more time starting and storing than multiplying. */
     static final int MIN_CHUNK = 256;
 
     /**
-     * The plan for k ≥ 1, given how many SGEMM blocks the GPU runs at once ({@code slots}: 2 per SM, as
-     * {@code __launch_bounds__(256, 2)} allows).
+     * The plan for k ≥ 1, given how many SGEMM blocks the GPU runs at once ({@code slots}: the kernel's
+     * blocks per SM, as its {@code __launch_bounds__} asks, times the number of SMs).
      */
     static MatmulPlan of(int m, int n, int k, int slots) {
         if (m < 1 || n < 1 || k < 1) {

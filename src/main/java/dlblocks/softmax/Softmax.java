@@ -1,6 +1,7 @@
 package dlblocks.softmax;
 
 import dlblocks.autograd.Function;
+import dlblocks.tensor.Devices;
 import dlblocks.tensor.Shape;
 import dlblocks.tensor.Tensor;
 
@@ -39,6 +40,14 @@ public final class Softmax {
     public static Tensor logSoftmax(Tensor x, int dim) {
         int d = Shape.wrapDim(dim, x.dim());
         Tensor[] logY = new Tensor[1];
+        if (x.dim() > 0 && x.numel() > 0 && x.dtype().isFloatingPoint()) {
+            // The same formulas, each one backend call (one kernel on a GPU instead of six and four), which
+            // the backend computes with exactly the roundings of the composed operations below.
+            return Function.apply("LogSoftmaxBackward0",
+                    () -> logY[0] = logSoftmaxKernel(x, d),
+                    g -> new Tensor[] {logSoftmaxBackwardKernel(g, logY[0], d)},
+                    x);
+        }
         return Function.apply("LogSoftmaxBackward0",
                 () -> {
                     Tensor s = shifted(x, d);
@@ -46,6 +55,24 @@ public final class Softmax {
                 },
                 g -> new Tensor[] {g.sub(logY[0].exp().mul(g.sum(d, true)))},
                 x);
+    }
+
+    /** The backend's log-softmax of x along d, x viewed as (outer, n, inner) around d. */
+    private static Tensor logSoftmaxKernel(Tensor x, int d) {
+        int[] shape = x.shape();
+        Tensor out = Tensor.zeros(x.dtype(), x.device(), shape);
+        x.backend().logSoftmax(x.storage(), Shape.outer(shape, d), shape[d], Shape.inner(shape, d), out.storage());
+        return out;
+    }
+
+    /** The backend's g − exp(logY)·Σ g along d. */
+    private static Tensor logSoftmaxBackwardKernel(Tensor g, Tensor logY, int d) {
+        Devices.same(g, logY);
+        int[] shape = logY.shape();
+        Tensor out = Tensor.zeros(logY.dtype(), logY.device(), shape);
+        logY.backend().logSoftmaxBackward(g.to(logY.dtype()).storage(), logY.storage(), Shape.outer(shape, d),
+                shape[d], Shape.inner(shape, d), out.storage());
+        return out;
     }
 
     /** x − max along d (the max kept as a size-1 dimension so it broadcasts). */

@@ -91,7 +91,7 @@ final class Arithmetic {
         Tensor x = a.dtype().isFloatingPoint() ? a : a.to(DType.FLOAT32);
         double divisor = x.dtype().round(c);
         return Function.apply("DivBackward0",
-                () -> zipRaw(BinaryOp.DIV, 0, x, Tensor.full(divisor, x.dtype(), x.device())),
+                () -> x.map(UnaryOp.DIV_SCALAR, divisor),
                 g -> new Tensor[] {g.div(c)},
                 x);
     }

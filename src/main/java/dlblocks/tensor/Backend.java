@@ -62,6 +62,20 @@ public interface Backend {
     void argmax(Storage in, int outer, int n, int inner, Storage out);
 
     /**
+     * log-softmax along j of floating-point {@code in} viewed as (outer, n ≥ 1, inner): with m = maxⱼ xⱼ
+     * (NaN counting as the largest), {@code out_j = (x_j − m) − log Σₖ exp(x_k − m)}, every step rounded to
+     * the dtype exactly as {@code Softmax.logSoftmax} composed of {@link #reduce}, {@link #zip} and
+     * {@link #map} rounds it (the sum in ascending k). One call instead of six: six kernel launches on a GPU.
+     */
+    void logSoftmax(Storage in, int outer, int n, int inner, Storage out);
+
+    /**
+     * The backward of {@link #logSoftmax}, laid out alike: {@code out_j = g_j − exp(logY_j) · Σₖ g_k}, each
+     * step rounded to the dtype, the sum in ascending k.
+     */
+    void logSoftmaxBackward(Storage g, Storage logY, int outer, int n, int inner, Storage out);
+
+    /**
      * {@code out (m×n) = A · B} where A is {@code a} (m×k), or its transpose when {@code transA} (a is
      * then stored k×m); likewise B is {@code b} (k×n) or, when {@code transB}, stored n×k.
      */

@@ -168,6 +168,63 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void logSoftmax(Storage storage, int outer, int n, int inner, Storage output) {
+        CpuStorage in = cpu(storage);
+        CpuStorage out = cpu(output);
+        DType dtype = out.dtype();
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * n * inner + i;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    double v = in.get(base + j * inner);
+                    if (Double.isNaN(v) || v > m) {
+                        m = v;
+                        if (Double.isNaN(v)) break;
+                    }
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    double shifted = subtract(dtype, in.get(base + j * inner), m);
+                    sum = dtype.round(sum + dtype.round(StrictMath.exp(shifted)));
+                }
+                double logSum = dtype.round(StrictMath.log(sum));
+                for (int j = 0; j < n; j++) {
+                    out.set(base + j * inner, subtract(dtype, subtract(dtype, in.get(base + j * inner), m), logSum));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void logSoftmaxBackward(Storage gradient, Storage logProbabilities, int outer, int n, int inner,
+                                   Storage output) {
+        CpuStorage g = cpu(gradient);
+        CpuStorage logY = cpu(logProbabilities);
+        CpuStorage out = cpu(output);
+        DType dtype = out.dtype();
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * n * inner + i;
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    sum = dtype.round(sum + g.get(base + j * inner));
+                }
+                for (int j = 0; j < n; j++) {
+                    int at = base + j * inner;
+                    double y = dtype.round(StrictMath.exp(logY.get(at)));
+                    out.set(at, subtract(dtype, g.get(at), dtype.round(y * sum)));
+                }
+            }
+        }
+    }
+
+    /** a − b rounded once to the dtype, as {@link #zip} subtracts (in float32, one float fma). */
+    private static double subtract(DType dtype, double a, double b) {
+        return dtype == DType.FLOAT32 ? Math.fma(-1f, (float) b, (float) a) : dtype.round(Math.fma(-1, b, a));
+    }
+
+    @Override
     public void argmax(Storage storage, int outer, int n, int inner, Storage output) {
         CpuStorage in = cpu(storage);
         CpuStorage out = cpu(output);

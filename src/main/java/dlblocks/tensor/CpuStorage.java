@@ -25,6 +25,7 @@ public final class CpuStorage implements Storage {
      * that does not go through the fast backend forgets it.
      */
     FastCpuBackend.Facts facts;
+    private final long serial = Storage.nextSerial();
 
     CpuStorage(DType dtype, int numel) {
         this.dtype = dtype;
@@ -49,6 +50,11 @@ public final class CpuStorage implements Storage {
         this.d = null;
         this.l = null;
         setCompact(positions, values);
+    }
+
+    @Override
+    public long serial() {
+        return serial;
     }
 
     @Override

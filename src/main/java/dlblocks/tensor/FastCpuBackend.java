@@ -100,6 +100,16 @@ public final class FastCpuBackend implements Backend {
     }
 
     @Override
+    public void logSoftmax(Storage in, int outer, int n, int inner, Storage out) {
+        REFERENCE.logSoftmax(in, outer, n, inner, out);
+    }
+
+    @Override
+    public void logSoftmaxBackward(Storage g, Storage logY, int outer, int n, int inner, Storage out) {
+        REFERENCE.logSoftmaxBackward(g, logY, outer, n, inner, out);
+    }
+
+    @Override
     public void strided(Storage in, int offset, int[] strides, int[] shape, Storage out) {
         REFERENCE.strided(in, offset, strides, shape, out);
     }

@@ -36,6 +36,8 @@ public enum UnaryOp {
     POW_SCALAR { public double apply(double x, double s) { return StrictMath.pow(x, s); } },
     /** s / x. */
     SCALAR_DIV { public double apply(double x, double s) { return s / x; } },
+    /** x / s: a division by a number, one launch on a GPU (a tensor holding s would need a fill first). */
+    DIV_SCALAR { public double apply(double x, double s) { return x / s; } },
     FILL { public double apply(double x, double s) { return s; } };
 
     /** The formula, evaluated in double precision. */

@@ -443,6 +443,28 @@ class AutogradTest {
 
     @Test
     @Spec("AUTOGRAD-GRADIENTS-ACCUMULATE")
+    void aGradientTheFormulaHasJustComputedBecomesTheLeafsGradientUncopied() {
+        // As PyTorch's AccumulateGrad takes a gradient no one else refers to: no copy (on a GPU, no second
+        // 64 MB buffer and copy for a 4096×4096 weight). The test keeps a reference only to observe this.
+        Tensor x = Tensor.of(1, 2).requiresGrad_(true);
+        Tensor[] made = new Tensor[1];
+        Function.apply("Double", () -> x.detach().mul(2), g -> new Tensor[] {made[0] = g.mul(2)}, x).sum().backward();
+        assertSame(made[0].storage(), x.grad().storage());
+        assertArrayEquals(new double[] {2, 2}, x.grad().toDoubleArray());
+        // Handed to two leaves, one new result is taken by the first only; the second gets a copy.
+        Tensor a = Tensor.of(1, 2).requiresGrad_(true);
+        Tensor b = Tensor.of(3, 4).requiresGrad_(true);
+        Function.apply("Twice", () -> a.detach().add(b.detach()), g -> {
+            Tensor shared = g.mul(1);
+            return new Tensor[] {shared, shared.view(2)};
+        }, a, b).sum().backward();
+        assertNotSame(a.grad().storage(), b.grad().storage());
+        a.grad().add_(Tensor.of(10, 10));
+        assertArrayEquals(new double[] {1, 1}, b.grad().toDoubleArray(), "b's gradient is its own");
+    }
+
+    @Test
+    @Spec("AUTOGRAD-GRADIENTS-ACCUMULATE")
     void twoLeavesGivenOneSummedGradientDoNotShareIt() {
         // y's gradient is a sum of its two uses, and AddBackward0 hands that same tensor to a and to b.
         Tensor a = Tensor.of(1, 2).requiresGrad_(true);

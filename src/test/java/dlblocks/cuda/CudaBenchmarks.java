@@ -59,7 +59,7 @@ public final class CudaBenchmarks {
         sgemm(gpu, 256, 4096, 4096, false, true, "sgemm_nt_256x4096x4096 (Linear forward x·Wᵀ)");
         splitSweep(gpu, 256, 4096, 4096);
         sgemm(gpu, 256, 4096, 4096, false, false, "sgemm_nn_256x4096x4096 (Linear ∂L/∂x = g·W)");
-        sgemm(gpu, 4096, 256, 4096, true, false, "sgemm_tn_4096x256x4096 (Linear ∂L/∂W = gᵀ·x)");
+        sgemm(gpu, 4096, 4096, 256, true, false, "sgemm_tn_4096x4096x256 (Linear ∂L/∂W = gᵀ·x)");
         sgemm(gpu, 4096, 4096, 4096, false, false, "sgemm_4096");
         sgemm(gpu, 8192, 8192, 8192, false, false, "sgemm_8192");
         launchAndCopy(gpu, 20000);

@@ -197,6 +197,37 @@ class SoftmaxProperties {
         });
     }
 
+    /**
+     * The backend's one-call log-softmax (one kernel on a GPU) is the composed formula (x − m) − log Σ exp(x − m)
+     * bit for bit, forward and backward (g − exp(log y)·Σ g), in float32 and float64, also where a slice
+     * holds −∞, +∞ or NaN.
+     */
+    @Test
+    @Spec("SOFTMAX-LOG-ONE-CALL-IS-THE-FORMULA")
+    void logSoftmaxInOneBackendCallIsTheComposedFormulaBitForBit() {
+        float[] specials = {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.NaN, -0f, 80f};
+        qt().withExamples(200).forAll(shapesWithDim(1, 4, 5), doubles().between(1e-3, 1e3), seeds(), integers().between(0, 6))
+                .checkAssert((c, scale, seed, special) -> {
+                    float[] values = Generators.randn(seed, scale, c.shape()).toFloatArray();
+                    if (special < specials.length) {
+                        values[(int) Math.floorMod(seed, (long) values.length)] = specials[special];
+                    }
+                    for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                        int d = c.wrapped();
+                        Tensor x = Tensor.fromFloats(values, c.shape()).to(dtype).requiresGrad_(true);
+                        Tensor g = Generators.randn(seed + 1, 1, c.shape()).to(dtype);
+                        Tensor logY = Softmax.logSoftmax(x, c.dim());
+                        logY.backward(g);
+                        Tensor xd = x.detach();
+                        Tensor s = xd.sub(xd.amax(d, true));
+                        Tensor formula = s.sub(s.exp().sum(d, true).log());
+                        Tensor formulaGrad = g.sub(formula.exp().mul(g.sum(d, true)));
+                        assertArrayEquals(formula.toDoubleArray(), logY.detach().toDoubleArray(), c + " " + dtype);
+                        assertArrayEquals(formulaGrad.toDoubleArray(), x.grad().toDoubleArray(), c + " " + dtype + " grad");
+                    }
+                });
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /**
