@@ -58,8 +58,15 @@ public final class LangIdModel {
         return tokenizer;
     }
 
-    /** One text's prediction: the most probable label, every label's probability, and the words ignored. */
-    public record Prediction(String label, Map<String, Double> probabilities, int unknownWords) {
+    /**
+     * One text's prediction: the most probable label, every label's probability, the words ignored and
+     * the text's words in all.
+     */
+    public record Prediction(String label, Map<String, Double> probabilities, int unknownWords, int words) {
+        /** No word of the text is in the vocabulary: the BoW vector is all zeros and the bias alone decides. */
+        public boolean knowsNoWord() {
+            return unknownWords == words;
+        }
     }
 
     /** Predicts each text; words the vocabulary lacks are ignored and counted. Empty text is an error. */
@@ -88,7 +95,7 @@ public final class LangIdModel {
             for (String word : sentences.get(i)) {
                 if (!vocabulary.contains(word)) unknown++;
             }
-            out.add(new Prediction(names.get(best), probabilities, unknown));
+            out.add(new Prediction(names.get(best), probabilities, unknown, sentences.get(i).size()));
         }
         return out;
     }

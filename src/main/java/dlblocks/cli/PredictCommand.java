@@ -35,14 +35,27 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<String> all = new ArrayList<>(texts);
+        List<String> where = new ArrayList<>(); // "argument 2", "texts.txt:7": for warnings
+        for (int i = 0; i < texts.size(); i++) {
+            where.add("argument " + (i + 1));
+        }
         if (input != null) {
-            all.addAll(readLines(input));
+            for (TextLines.Line line : readLines(input)) {
+                all.add(line.text());
+                where.add(input + ":" + line.number());
+            }
         }
         if (all.isEmpty()) {
             throw new IllegalArgumentException("nothing to predict: give TEXT arguments or --input FILE");
         }
         LangIdModel m = LangIdModel.load(model);
         List<LangIdModel.Prediction> predictions = m.predict(all);
+        for (int i = 0; i < all.size(); i++) {
+            if (predictions.get(i).knowsNoWord()) {
+                System.err.println("warning: " + where.get(i) + ": no word of this text is in the model's vocabulary, "
+                        + "so its label comes from the bias alone");
+            }
+        }
         PrintStream out = System.out;
         if (json) {
             StringBuilder sb = new StringBuilder("[");
@@ -72,8 +85,8 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** The lines of a UTF-8 file; an empty line or bytes that are not UTF-8 are errors naming the line. */
-    static List<String> readLines(Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
+    static List<TextLines.Line> readLines(Path file) throws IOException {
+        List<TextLines.Line> lines = new ArrayList<>();
         for (TextLines.Line line : TextLines.split(TextLines.readFile(file))) {
             if (line.text() == null) {
                 throw new IllegalArgumentException(file + ":" + line.number() + ": the line is not valid UTF-8");
@@ -81,7 +94,7 @@ final class PredictCommand implements Callable<Integer> {
             if (line.text().isBlank()) {
                 throw new IllegalArgumentException(file + ":" + line.number() + ": empty text");
             }
-            lines.add(line.text());
+            lines.add(line);
         }
         return lines;
     }

@@ -68,6 +68,25 @@ class PredictCommandTest {
     }
 
     @Test
+    @Spec("CLI-PREDICT-WARNS-WHEN-NO-WORD-IS-KNOWN")
+    void aTextWithNoKnownWordIsPredictedWithAWarningNamingWhereItCameFrom() throws IOException {
+        Path input = Cli.write(dir.resolve("unknown.txt"), "der Hund\n!!! ???\nzzzq xyzzy\n");
+        Cli.Result r = Cli.run("predict", "--model", model.toString(), "the cat", "qqqz", "--input", input.toString());
+        r.assertSucceeded();
+        assertEquals(5, r.out().lines().count(), "every text still gets its prediction: " + r.out());
+        List<String> warnings = r.err().lines().toList();
+        assertEquals(List.of("argument 2", input + ":2", input + ":3"),
+                warnings.stream().map(w -> w.substring("warning: ".length(), w.indexOf(": no word"))).toList(),
+                r.err());
+        assertTrue(warnings.get(0).endsWith("so its label comes from the bias alone"), warnings.get(0));
+        Cli.Result json = Cli.run("predict", "--model", model.toString(), "--json", "qqqz");
+        json.assertSucceeded();
+        assertTrue(json.out().strip().startsWith("[") && !json.out().contains("warning"), "the JSON stays clean: " + json.out());
+        assertTrue(json.err().startsWith("warning: argument 1: "), json.err());
+        assertEquals("", Cli.run("predict", "--model", model.toString(), "the cat").err(), "no warning when a word is known");
+    }
+
+    @Test
     @Spec("CLI-PREDICT-LABEL-AND-PROBABILITIES")
     void inputFileLinesFollowTheTextArgumentsInOrder() throws IOException {
         Path input = Cli.write(dir.resolve("texts.txt"), "der Hund\r\nla gata lee\nthe garden");
