@@ -14,12 +14,17 @@ import java.util.List;
  * is an error naming the file and line — or, when asked, is skipped and counted.
  */
 public final class Corpus {
+    private final String name;
     private final List<String> labels;
     private final List<String> texts;
+    private final List<Integer> lineNumbers;
     private final int skippedLines;
     private final List<String> problems;
 
-    private Corpus(List<String> labels, List<String> texts, int skippedLines, List<String> problems) {
+    private Corpus(String name, List<String> labels, List<String> texts, List<Integer> lineNumbers, int skippedLines,
+                   List<String> problems) {
+        this.name = name;
+        this.lineNumbers = Collections.unmodifiableList(lineNumbers);
         this.labels = Collections.unmodifiableList(labels);
         this.texts = Collections.unmodifiableList(texts);
         this.skippedLines = skippedLines;
@@ -41,10 +46,13 @@ public final class Corpus {
         List<String> labels = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<Integer> lineNumbers = new ArrayList<>();
         int skipped = 0;
         for (TextLines.Line line : TextLines.split(bytes)) {
             String problem = parseLine(line.text(), labels, texts);
-            if (problem != null) {
+            if (problem == null) {
+                lineNumbers.add(line.number());
+            } else {
                 String where = name + ":" + line.number() + ": " + problem;
                 if (!skipBadLines) {
                     throw new CorpusFormatException(where + " (use --skip-bad-lines to skip such lines)");
@@ -53,7 +61,7 @@ public final class Corpus {
                 if (problems.size() < 10) problems.add(where);
             }
         }
-        return new Corpus(labels, texts, skipped, problems);
+        return new Corpus(name, labels, texts, lineNumbers, skipped, problems);
     }
 
     /** Adds one line's example, or returns what is wrong with it. */
@@ -88,6 +96,11 @@ public final class Corpus {
 
     public List<String> texts() {
         return texts;
+    }
+
+    /** Where example i (from 0) came from: {@code file:line}. */
+    public String where(int i) {
+        return name + ":" + lineNumbers.get(i);
     }
 
     /** How many bad lines were skipped. */

@@ -62,14 +62,14 @@ public final class LangIdTraining {
                     : "the training texts contain no words, so the vocabulary would be empty");
         }
         SparseBatch x = SparseBatch.of(sentences, vocabulary, UnknownWords.SKIP);
-        int[] y = indices(train.labels(), labels, "training data");
+        int[] y = indices(train, labels);
         SparseBatch devX = null;
         int[] devY = null;
         if (dev != null) {
             List<List<String>> devSentences = new ArrayList<>();
             for (String text : dev.texts()) devSentences.add(s.tokenizer().tokens(text));
             devX = SparseBatch.of(devSentences, vocabulary, UnknownWords.SKIP);
-            devY = indices(dev.labels(), labels, "dev data");
+            devY = indices(dev, labels);
         }
         Generator generator = new Generator(s.seed());
         BoWClassifier model = new BoWClassifier(labels.size(), vocabulary.size(), generator);
@@ -167,17 +167,25 @@ public final class LangIdTraining {
         return v;
     }
 
-    /** Each label's index; a label the model does not know is an error naming it. */
-    public static int[] indices(List<String> names, Vocabulary labels, String what) {
+    /** Each example's label index; a label the model does not know is an error naming it and its file:line. */
+    public static int[] indices(Corpus data, Vocabulary labels) {
+        List<String> names = data.labels();
         int[] out = new int[names.size()];
         for (int i = 0; i < out.length; i++) {
             if (!labels.contains(names.get(i))) {
-                throw new IllegalArgumentException(what + ", example " + (i + 1) + ": unknown label '" + names.get(i)
-                        + "' (known labels: " + labels.words() + ")");
+                throw new IllegalArgumentException(data.where(i) + ": unknown label '" + names.get(i)
+                        + "' (the model's labels: " + listed(labels.words()) + ")");
             }
             out[i] = labels.indexOf(names.get(i));
         }
         return out;
+    }
+
+    /** The first 20 names, and how many more: an error message stays one readable line. */
+    static String listed(List<String> names) {
+        int shown = Math.min(20, names.size());
+        String list = String.join(", ", names.subList(0, shown));
+        return names.size() > shown ? list + " and " + (names.size() - shown) + " more" : list;
     }
 
     private static int[] toInts(long[] values) {

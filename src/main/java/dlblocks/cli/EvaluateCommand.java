@@ -34,7 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (corpus.size() == 0) {
             throw new IllegalArgumentException(data + ": no examples to evaluate");
         }
-        int[] truth = LangIdTraining.indices(corpus.labels(), m.labels(), data.toString());
+        int[] truth = LangIdTraining.indices(corpus, m.labels());
         List<LangIdModel.Prediction> predictions = m.predict(corpus.texts());
         int[] predicted = new int[truth.length];
         long unknown = 0;

@@ -26,6 +26,6 @@ final class LangIdData {
         labelNames = train.labels();
         for (String label : labelNames) labels.add(label);
         vocabulary = Vocabulary.build(sentences);
-        y = LangIdTraining.indices(labelNames, labels, "train");
+        y = LangIdTraining.indices(train, labels);
     }
 }

@@ -125,7 +125,13 @@ class LangIdTrainingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> train(train, dev, settings(SparseTrainer.Algorithm.SGD, 1, 1)));
         assertTrue(e.getMessage().contains("'KLINGON'"), e.getMessage());
-        assertTrue(e.getMessage().contains("dev data, example 2"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("dev.tsv:2: unknown label 'KLINGON'"), e.getMessage());
+        // A long list of labels is cut after 20, with a count of the rest.
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 25; i++) many.add("L" + i);
+        String listed = LangIdTraining.listed(many);
+        assertTrue(listed.startsWith("L0, L1, ") && listed.endsWith("L19 and 5 more"), listed);
+        assertEquals("A, B", LangIdTraining.listed(List.of("A", "B")));
     }
 
     @Test

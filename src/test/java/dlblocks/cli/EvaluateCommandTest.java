@@ -99,7 +99,7 @@ class EvaluateCommandTest {
     void aLabelTheModelDoesNotKnowIsAnErrorNamingIt() throws IOException {
         Path data = Cli.write(dir.resolve("french.tsv"), "ENGLISH\tthe cat\nFRENCH\tle chat\n");
         Cli.run("evaluate", "--model", model.toString(), "--data", data.toString())
-                .assertOneLineError("unknown label 'FRENCH'", data.toString());
+                .assertOneLineError("unknown label 'FRENCH'", data + ":2:", "the model's labels: ENGLISH, GERMAN, SPANISH");
     }
 
     @Test

@@ -267,7 +267,7 @@ class TrainCommandTest {
         Path train = Cli.write(dir.resolve("train.tsv"), Cli.TRAIN);
         Path dev = Cli.write(dir.resolve("dev.tsv"), "ENGLISH\tthe cat\nFRENCH\tle chat\n");
         Cli.run("train", "--train", train.toString(), "--dev", dev.toString(), "--out",
-                dir.resolve("m.safetensors").toString()).assertOneLineError("unknown label 'FRENCH'", "dev data");
+                dir.resolve("m.safetensors").toString()).assertOneLineError("unknown label 'FRENCH'", dev + ":2:");
         assertFalse(Files.exists(dir.resolve("m.safetensors")));
     }
 
