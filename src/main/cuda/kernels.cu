@@ -211,7 +211,7 @@ extern "C" __global__ void zip_binary(int op, double s, const void* a, int aType
  * j ascending, rounding after every addition: the CPU's loop. A thread walks a whole column, so it loads
  * REDUCE_GROUP elements before it adds the first of them: one load at a time would wait out the memory's
  * latency n times (a bias gradient, 256 rows summed, took 100 µs that way on an H200). */
-#define REDUCE_GROUP 16
+#define REDUCE_GROUP 32
 extern "C" __global__ void reduce_dim(int op, const void* in, int inType, void* out, int outType, int outer, int n,
                                       int inner) {
     FOR_EACH(t, (long long) outer * inner) {
