@@ -38,8 +38,9 @@ final class Progress implements LangIdTraining.Listener, AutoCloseable {
 
     @Override
     public void epochDone(LangIdTraining.Epoch epoch) {
-        String line = String.format(Locale.ROOT, "epoch %d: train loss %.4f, dev accuracy %.2f%%", epoch.number(),
-                epoch.trainLoss(), 100 * epoch.devAccuracy());
+        String line = String.format(Locale.ROOT, "epoch %d: train loss %.4f", epoch.number(), epoch.trainLoss())
+                + (Double.isNaN(epoch.devAccuracy()) ? "" // no dev set
+                        : String.format(Locale.ROOT, ", dev accuracy %.2f%%", 100 * epoch.devAccuracy()));
         if (bar != null) {
             bar.setExtraMessage(" " + line);
         } else {

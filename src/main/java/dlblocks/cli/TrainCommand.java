@@ -113,6 +113,10 @@ final class TrainCommand implements Callable<Integer> {
         if (trainData.size() == 0) {
             throw new IllegalArgumentException((train != null ? train : BUNDLED_TRAIN) + ": no examples to train on");
         }
+        if (devData != null && devData.size() == 0) {
+            throw new IllegalArgumentException(dev + ": no examples to measure dev accuracy on (leave out --dev to "
+                    + "train without a dev set)");
+        }
         out.printf(Locale.ROOT, "training on %d examples%s: %s lr %s, batch %d, %d epochs, seed %d, %s%n",
                 trainData.size(), devData == null ? "" : " (dev: " + devData.size() + ")",
                 optimizer, lr, batchSize, epochs, seed, target);

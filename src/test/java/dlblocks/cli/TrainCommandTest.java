@@ -247,6 +247,23 @@ class TrainCommandTest {
 
     @Test
     @Spec("CLI-ERRORS-ARE-ONE-LINE")
+    void anEmptyDevFileIsAnErrorAndNoDevFileMeansNoDevAccuracyAnywhere(@TempDir Path dir) throws IOException {
+        Path train = Cli.write(dir.resolve("train.tsv"), Cli.TRAIN);
+        Path empty = Cli.write(dir.resolve("dev.tsv"), "");
+        Cli.run("train", "--train", train.toString(), "--dev", empty.toString(), "--out",
+                dir.resolve("m.safetensors").toString()).assertOneLineError(empty + ": no examples to measure dev accuracy on");
+        assertFalse(Files.exists(dir.resolve("m.safetensors")));
+        Cli.Result r = Cli.run("train", "--train", train.toString(), "--no-plot", "--epochs", "2", "--out",
+                dir.resolve("m.safetensors").toString());
+        r.assertSucceeded();
+        assertFalse(r.out().contains("dev") || r.err().contains("dev") || r.err().contains("NaN"), r.out() + r.err());
+        assertEquals(List.of("epoch 1: train loss", "epoch 2: train loss"),
+                r.err().lines().filter(l -> l.startsWith("epoch ")).map(l -> l.substring(0, l.lastIndexOf(' '))).toList(),
+                r.err());
+    }
+
+    @Test
+    @Spec("CLI-ERRORS-ARE-ONE-LINE")
     void cudaWithoutAGpuIsAnErrorSayingCudaIsNotAvailable(@TempDir Path dir) throws IOException {
         assumeFalse(Backends.cudaIsAvailable(), "this machine has a GPU");
         Cli.run(trainArgs(dir, "m.safetensors", "--device", "cuda")).assertOneLineError("CUDA is not available");
