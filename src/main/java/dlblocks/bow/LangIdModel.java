@@ -137,10 +137,16 @@ public final class LangIdModel {
         }
         Tensor weight = contents.tensors().get("linear.weight");
         Tensor bias = contents.tensors().get("linear.bias");
-        if (weight == null || bias == null || weight.dtype() != DType.FLOAT32 || bias.dtype() != DType.FLOAT32
-                || contents.tensors().size() != 2) {
+        if (weight == null || bias == null || contents.tensors().size() != 2) {
             throw new SafetensorsException(file + ": expected exactly the float32 tensors 'linear.weight' and "
                     + "'linear.bias', found " + contents.tensors().keySet());
+        }
+        for (String name : List.of("linear.weight", "linear.bias")) {
+            DType dtype = contents.tensors().get(name).dtype();
+            if (dtype != DType.FLOAT32) {
+                throw new SafetensorsException(file + ": " + name + " is " + dtype.torchName() + ", expected float32 "
+                        + "(a model saved from PyTorch in another dtype: convert it with model.float() first)");
+            }
         }
         if (weight.dim() != 2 || weight.size(0) != labels.size() || weight.size(1) != vocabulary.size()
                 || bias.dim() != 1 || bias.size(0) != labels.size()) {

@@ -432,6 +432,11 @@ class FuzzTest {
         assertLoadRejects(modelFile("extra", tensors, Map.of()),
                 "expected exactly the float32 tensors 'linear.weight' and 'linear.bias', found [linear.weight, linear.bias, extra]");
         assertLoadRejects(modelFile("missing", Map.of("linear.weight", Tensor.zeros(2, 3)), Map.of()), "found [linear.weight]");
+        // A float64 model (PyTorch's model.double()) is named as such, with the way out.
+        Map<String, Tensor> doubles = weights(2, 3, 2);
+        doubles.put("linear.weight", doubles.get("linear.weight").to(DType.FLOAT64));
+        assertLoadRejects(modelFile("double", doubles, Map.of()),
+                "linear.weight is float64, expected float32 (a model saved from PyTorch in another dtype: convert it");
     }
 
     /** Found by the fuzzer: a bias of the wrong length escaped from loadStateDict as a plain IllegalArgumentException. */
