@@ -142,6 +142,12 @@ public final class FastCpuBackend implements Backend {
                 for (int i = 0; i < y.length; i++) y[i] = x[i] + sf;
                 break;
             }
+            case DIV_SCALAR: { // a float quotient is the double quotient rounded once to float
+                float[] x = in.f();
+                float[] y = out.f();
+                for (int i = 0; i < y.length; i++) y[i] = x[i] / sf;
+                break;
+            }
             case NEG: {
                 float[] x = in.f();
                 float[] y = out.f();
