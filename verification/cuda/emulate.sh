@@ -9,5 +9,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash verification/cuda/prepare.sh
 bash src/test/cuda/build-emulated-driver.sh target/emulated-cuda
-LD_LIBRARY_PATH="$PWD/target/emulated-cuda" DLBLOCKS_TEST_TIMEOUT=900 OUT="${OUT:-/tmp/dlblocks-cuda-emulated}" \
+LD_LIBRARY_PATH="$PWD/target/emulated-cuda" DLBLOCKS_TEST_TIMEOUT=900 DLBLOCKS_WALK_TIMEOUT=300 OUT="${OUT:-/tmp/dlblocks-cuda-emulated}" \
     bash verification/cuda/run.sh

@@ -20,4 +20,9 @@ mvn -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-stan
 # XML reports and its scan of the jar).
 jlink --add-modules java.base,java.logging,java.xml,jdk.unsupported,jdk.zipfs --strip-debug --no-man-pages --no-header-files \
     --compress=2 --output "$carry/jre"
+# The SGEMM variants of verification/cuda/sgemm-variants/, for run.sh's last step (where nvcc is here).
+if command -v nvcc > /dev/null; then
+    nvcc -cubin -arch=sm_90 -std=c++17 -O3 --fmad=false -o "$carry/variants.cubin" \
+        verification/cuda/sgemm-variants/variants.cu
+fi
 du -sh "$carry"
