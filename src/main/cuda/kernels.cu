@@ -239,7 +239,7 @@ extern "C" __global__ void reduce_dim(int op, const void* in, int inType, void* 
 
 /* a − b rounded once to the dtype, as zip_binary's SUB computes it (in float32, one fmaf). */
 __device__ __forceinline__ double subtract(int dtype, double a, double b) {
-    return dtype == FLOAT32 ? (double) fmaf(-1.f, (float) b, (float) a) : fma(-1.0, b, a);
+    return dtype == FLOAT32 ? (double) fmaf(-1.f, (float) b, (float) a) : binary(SUB, a, b, 1.0);
 }
 
 /* in and out (float32 or float64) as (outer, n, inner), one thread per (o, i): m = max over j (NaN is the
@@ -367,7 +367,6 @@ extern "C" __global__ void scatter_add_dim(const void* src, int srcType, const l
 #define BM 128
 #define BN 128
 #define BK 16
-#define PARTS (BK / 8) /* float4s of A, and of B, that each thread copies per slice */
 #define PAD 4 /* shared rows padded so that the transposing stores avoid bank conflicts */
 
 /* Four consecutive elements of a row-major matrix (leading dimension ld) at row r, columns c..c+3,
@@ -389,12 +388,13 @@ __device__ __forceinline__ float4 load4(const float* __restrict__ p, int r, int 
     return v;
 }
 
-/* TA: A is stored K×M (we multiply by its transpose); TB: B is stored N×K. */
-template <bool TA, bool TB>
+/* TA: A is stored K×M (we multiply by its transpose); TB: B is stored N×K. SLICE is the slice depth: BK
+ * here; verification/cuda/sgemm-variants/ instantiates other depths to time them. */
+template <bool TA, bool TB, int SLICE = BK>
 __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                                       int M, int N, int K, int kChunk) {
-    __shared__ __align__(16) float As[2][BK][BM + PAD]; /* As[k][m]: the A slice, k-major */
-    __shared__ __align__(16) float Bs[2][BK][BN + PAD]; /* Bs[k][n] */
+    __shared__ __align__(16) float As[2][SLICE][BM + PAD]; /* As[k][m]: the A slice, k-major */
+    __shared__ __align__(16) float Bs[2][SLICE][BN + PAD]; /* Bs[k][n] */
 
     const int tid = threadIdx.x;
     const int tx = tid % 16, ty = tid / 16;
@@ -404,12 +404,13 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
     C += (long long) blockIdx.z * M * N;
 
     /* Which float4s of each slice this thread copies: part p is element idx = tid + 256·p of the slice's
-     * 512 float4s. Stored row-major along K (A not transposed, B transposed), a row of the slice is 4
-     * float4s: row idx / 4, k (idx % 4)·4. Stored along M or N, a k of the slice is 32 float4s: k idx / 32,
-     * column (idx % 32)·4. Part p is then part 0 moved down 64 rows, or 8 k. */
-    const int aRow = TA ? tid / 32 : tid / 4, aCol = TA ? (tid % 32) * 4 : (tid % 4) * 4;
-    const int bRow = TB ? tid / 4 : tid / 32, bCol = TB ? (tid % 4) * 4 : (tid % 32) * 4;
-    const int aStep = TA ? 8 : 64, bStep = TB ? 64 : 8;
+     * 128·SLICE/4 float4s. Stored row-major along K (A not transposed, B transposed), a row of the slice is
+     * q = SLICE/4 float4s: row idx / q, k (idx % q)·4. Stored along M or N, a k of the slice is 32 float4s:
+     * k idx / 32, column (idx % 32)·4. Part p is then part 0 moved down 256/q rows, or 8 k. */
+    constexpr int q = SLICE / 4;
+    const int aRow = TA ? tid / 32 : tid / q, aCol = TA ? (tid % 32) * 4 : (tid % q) * 4;
+    const int bRow = TB ? tid / q : tid / 32, bCol = TB ? (tid % q) * 4 : (tid % 32) * 4;
+    const int aStep = TA ? 8 : 256 / q, bStep = TB ? 256 / q : 8;
     const bool aVector = (TA ? M : K) % 4 == 0;
     const bool bVector = (TB ? K : N) % 4 == 0;
 
@@ -419,10 +420,11 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
 #pragma unroll
         for (int j = 0; j < 8; ++j) acc[i][j] = 0.f;
 
-    float4 aNext[PARTS], bNext[PARTS];
+    constexpr int parts = SLICE / 8; /* float4s of A, and of B, that each thread copies per slice */
+    float4 aNext[parts], bNext[parts];
     auto fetch = [&](int k0) {
 #pragma unroll
-        for (int p = 0; p < PARTS; ++p) {
+        for (int p = 0; p < parts; ++p) {
             const int ar = aRow + p * aStep, br = bRow + p * bStep;
             aNext[p] = TA ? load4(A, k0 + ar, row0 + aCol, M, kEnd, M, aVector)
                           : load4(A, row0 + ar, k0 + aCol, K, M, kEnd, aVector);
@@ -432,7 +434,7 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
     };
     auto put = [&](int buf) {
 #pragma unroll
-        for (int p = 0; p < PARTS; ++p) {
+        for (int p = 0; p < parts; ++p) {
             const int ar = aRow + p * aStep, br = bRow + p * bStep;
             if (TA) {
                 *reinterpret_cast<float4*>(&As[buf][ar][aCol]) = aNext[p];
@@ -457,11 +459,11 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
     put(0);
     __syncthreads();
     int buf = 0;
-    for (int k0 = kBegin; k0 < kEnd; k0 += BK) {
-        const bool more = k0 + BK < kEnd;
-        if (more) fetch(k0 + BK); /* global loads in flight while we compute */
+    for (int k0 = kBegin; k0 < kEnd; k0 += SLICE) {
+        const bool more = k0 + SLICE < kEnd;
+        if (more) fetch(k0 + SLICE); /* global loads in flight while we compute */
 #pragma unroll
-        for (int kk = 0; kk < BK; ++kk) {
+        for (int kk = 0; kk < SLICE; ++kk) {
             float4 a0 = *reinterpret_cast<const float4*>(&As[buf][kk][ty * 4]);
             float4 a1 = *reinterpret_cast<const float4*>(&As[buf][kk][64 + ty * 4]);
             float4 b0 = *reinterpret_cast<const float4*>(&Bs[buf][kk][tx * 4]);

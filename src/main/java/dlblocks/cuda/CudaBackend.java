@@ -397,8 +397,8 @@ public final class CudaBackend implements Backend {
                     a.input(), b.input(), out.output(), m, n, k, transA ? 1 : 0, transB ? 1 : 0);
             return;
         }
-        Kernel kernel = Kernel.sgemm(transA, transB);
-        sgemm(a, transA, b, transB, m, k, n, out, MatmulPlan.of(m, n, k, kernel.blocksPerSm() * multiprocessors));
+        int slots = Kernel.sgemm(transA, transB).blocksPerSm() * multiprocessors;
+        sgemm(a, transA, b, transB, m, k, n, out, MatmulPlan.of(m, n, k, slots));
     }
 
     /** The float32 product out = op(a)·op(b) (m×k by k×n, each ≥ 1), launched as {@code plan} says. */

@@ -95,10 +95,10 @@ public final class Losses {
                     // ∂L/∂ℓᵢ is g (NONE: gᵢ), g (SUM) or g/Σw (MEAN); ∂ℓᵢ/∂input[i, yᵢ] = −wᵢ.
                     Tensor perExample = reduction != Reduction.MEAN ? g
                             : unweighted ? g.div(labels.length) : g.div(denominator[0]);
-                    // Unweighted, every example's coefficient is −perExample: one number broadcast (for one
-                    // example, a view of it: nothing to copy).
+                    // Unweighted, every example's coefficient is −perExample: one number broadcast (expand
+                    // returns a tensor already of N elements as it is; for one example, view it: no copy).
                     Tensor scaled = !unweighted ? wi.mul(perExample)
-                            : labels.length == 1 || perExample.dim() == 1 ? perExample : perExample.expand(labels.length);
+                            : labels.length == 1 ? perExample : perExample.expand(labels.length);
                     Tensor coefficient = scaled.neg().view(labels.length, 1);
                     // An ignored example gets no gradient, as in PyTorch, even when the mean divides by a
                     // total weight of 0 (where wᵢ·(g/0) would be 0·∞ = NaN).

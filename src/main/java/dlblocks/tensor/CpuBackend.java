@@ -152,19 +152,31 @@ public final class CpuBackend implements Backend {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
-                double acc = op == ReduceOp.SUM ? 0 : Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    double v = in.get(base + j * inner);
-                    if (op == ReduceOp.SUM) {
-                        acc = dtype.round(acc + v);
-                    } else if (Double.isNaN(v) || v > acc) {
-                        acc = v;
-                        if (Double.isNaN(v)) break;
-                    }
-                }
-                out.set(o * inner + i, acc);
+                out.set(o * inner + i, op == ReduceOp.SUM ? sum(in, base, n, inner, dtype) : max(in, base, n, inner));
             }
         }
+    }
+
+    /** Σ over j of in[base + j·inner], j ascending, rounding to the dtype after every addition. */
+    private static double sum(CpuStorage in, int base, int n, int inner, DType dtype) {
+        double acc = 0;
+        for (int j = 0; j < n; j++) {
+            acc = dtype.round(acc + in.get(base + j * inner));
+        }
+        return acc;
+    }
+
+    /** The largest in[base + j·inner] (−∞ for none); a NaN counts as the largest. */
+    private static double max(CpuStorage in, int base, int n, int inner) {
+        double acc = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            double v = in.get(base + j * inner);
+            if (Double.isNaN(v)) {
+                return v;
+            }
+            acc = v > acc ? v : acc;
+        }
+        return acc;
     }
 
     @Override
@@ -175,14 +187,7 @@ public final class CpuBackend implements Backend {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
-                double m = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < n; j++) {
-                    double v = in.get(base + j * inner);
-                    if (Double.isNaN(v) || v > m) {
-                        m = v;
-                        if (Double.isNaN(v)) break;
-                    }
-                }
+                double m = max(in, base, n, inner);
                 double sum = 0;
                 for (int j = 0; j < n; j++) {
                     double shifted = subtract(dtype, in.get(base + j * inner), m);
@@ -206,10 +211,7 @@ public final class CpuBackend implements Backend {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;
-                double sum = 0;
-                for (int j = 0; j < n; j++) {
-                    sum = dtype.round(sum + g.get(base + j * inner));
-                }
+                double sum = sum(g, base, n, inner, dtype);
                 for (int j = 0; j < n; j++) {
                     int at = base + j * inner;
                     double y = dtype.round(StrictMath.exp(logY.get(at)));
@@ -221,7 +223,7 @@ public final class CpuBackend implements Backend {
 
     /** a − b rounded once to the dtype, as {@link #zip} subtracts (in float32, one float fma). */
     private static double subtract(DType dtype, double a, double b) {
-        return dtype == DType.FLOAT32 ? Math.fma(-1f, (float) b, (float) a) : dtype.round(Math.fma(-1, b, a));
+        return dtype == DType.FLOAT32 ? Math.fma(-1f, (float) b, (float) a) : dtype.round(BinaryOp.SUB.apply(a, b, 1));
     }
 
     @Override
