@@ -356,8 +356,11 @@ extern "C" __global__ void scatter_add_dim(const void* src, int srcType, const l
  * (1, primes, ...); stores outside C are skipped. A slice is read with float4 loads when its rows
  * start on 16-byte boundaries (leading dimension a multiple of 4) and lie wholly inside the matrix.
  *
+ * Bias (nn.Linear's b, PyTorch's addmm): when bias is not null, bias[j] is added to column j as the tile
+ * is stored, after the whole dot product, rounded once: the CPU's matmul followed by its add, in one pass.
+ *
  * Split-K: blockIdx.z takes the K range [z·kChunk, (z+1)·kChunk) and writes its partial product to
- * C + z·M·N; sgemm_splitk_sum then adds the partials in order of z. The Java side splits K only when
+ * C + z·M·N (with no bias); sgemm_splitk_sum then adds the partials in order of z, and then the bias. The Java side splits K only when
  * M×N alone gives too few blocks to fill the GPU (a 1×V times V×6 product, say).
  *
  * Each accumulator sums its terms in ascending k with fmaf (one rounding per term), so a result
@@ -391,8 +394,9 @@ __device__ __forceinline__ float4 load4(const float* __restrict__ p, int r, int 
 /* TA: A is stored K×M (we multiply by its transpose); TB: B is stored N×K. SLICE is the slice depth: BK
  * here; verification/cuda/sgemm-variants/ instantiates other depths to time them. */
 template <bool TA, bool TB, int SLICE = BK>
-__device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
-                                      int M, int N, int K, int kChunk) {
+__device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B,
+                                      const float* __restrict__ bias, float* __restrict__ C, int M, int N, int K,
+                                      int kChunk) {
     __shared__ __align__(16) float As[2][SLICE][BM + PAD]; /* As[k][m]: the A slice, k-major */
     __shared__ __align__(16) float Bs[2][SLICE][BN + PAD]; /* Bs[k][n] */
 
@@ -481,6 +485,12 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
     }
 
     const bool cVector = N % 4 == 0;
+    float biasAt[8]; /* the bias of this thread's 8 columns */
+#pragma unroll
+    for (int j = 0; j < 8; ++j) {
+        const int col = col0 + (j / 4) * 64 + tx * 4 + j % 4;
+        biasAt[j] = bias != nullptr && col < N ? bias[col] : 0.f;
+    }
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
         const int row = row0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + i - 4);
@@ -489,7 +499,11 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
         for (int h = 0; h < 2; ++h) {
             const int col = col0 + h * 64 + tx * 4;
             float* c = C + (long long) row * N + col;
-            const float* v = &acc[i][h * 4];
+            float* v = &acc[i][h * 4];
+            if (bias != nullptr) {
+#pragma unroll
+                for (int e = 0; e < 4; ++e) v[e] += biasAt[h * 4 + e];
+            }
             if (cVector && col + 3 < N) {
                 *reinterpret_cast<float4*>(c) = make_float4(v[0], v[1], v[2], v[3]);
             } else {
@@ -506,20 +520,21 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
  * block per multiprocessor; CudaBackend.blocksPerSm says the same to the launch planner. */
 #define SGEMM_KERNEL(name, ta, tb, blocksPerSm)                                                             \
     extern "C" __global__ void __launch_bounds__(256, blocksPerSm)                                          \
-        name(const float* A, const float* B, float* C, int M, int N, int K, int kChunk) {                   \
-        sgemm<ta, tb>(A, B, C, M, N, K, kChunk);                                                            \
+        name(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, int kChunk) { \
+        sgemm<ta, tb>(A, B, bias, C, M, N, K, kChunk);                                                      \
     }
 SGEMM_KERNEL(sgemm_nn, false, false, 1)
 SGEMM_KERNEL(sgemm_nt, false, true, 2)
 SGEMM_KERNEL(sgemm_tn, true, false, 2)
 SGEMM_KERNEL(sgemm_tt, true, true, 2)
 
-/* C[i] = Σ over z of partial[z][i], z ascending. */
-extern "C" __global__ void sgemm_splitk_sum(const float* partial, float* C, int count, int splits) {
+/* C[i] = Σ over z of partial[z][i], z ascending, then + bias[i mod N] when bias is not null (C is M×N). */
+extern "C" __global__ void sgemm_splitk_sum(const float* partial, const float* bias, float* C, int count, int N,
+                                            int splits) {
     FOR_EACH(i, count) {
         float acc = partial[i];
         for (int z = 1; z < splits; ++z) acc += partial[(long long) z * count + i];
-        C[i] = acc;
+        C[i] = bias != nullptr ? acc + bias[i % N] : acc;
     }
 }
 
@@ -531,8 +546,8 @@ extern "C" __global__ void sgemm_splitk_sum(const float* partial, float* C, int 
  * more than speed.
  */
 #define DT 16
-extern "C" __global__ void dgemm(const double* A, const double* B, double* C, int M, int N, int K, int transA,
-                                 int transB) {
+extern "C" __global__ void dgemm(const double* A, const double* B, const double* bias, double* C, int M, int N, int K,
+                                 int transA, int transB) {
     __shared__ double As[DT][DT], Bs[DT][DT];
     const int tx = threadIdx.x, ty = threadIdx.y;
     const int row = blockIdx.y * DT + ty, col = blockIdx.x * DT + tx;
@@ -546,5 +561,5 @@ extern "C" __global__ void dgemm(const double* A, const double* B, double* C, in
         for (int kk = 0; kk < steps; ++kk) acc = __dadd_rn(acc, __dmul_rn(As[ty][kk], Bs[kk][tx]));
         __syncthreads();
     }
-    if (row < M && col < N) C[(long long) row * N + col] = acc;
+    if (row < M && col < N) C[(long long) row * N + col] = bias != nullptr ? __dadd_rn(acc, bias[col]) : acc;
 }

@@ -320,8 +320,9 @@ CUresult cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, u
         return report(CUDA_ERROR_INVALID_VALUE, "%s: only static shared memory, the default stream and kernelParams "
                                                 "are emulated", e->name);
     std::vector<CUdeviceptr> pointers = e->pointers(params);
+    /* a null pointer is an absent optional argument (no bias), which the kernel tests before reading */
     for (size_t i = 0; i < pointers.size(); ++i)
-        if (!find(pointers[i], 1))
+        if (pointers[i] != 0 && !find(pointers[i], 1))
             return report(CUDA_ERROR_ILLEGAL_ADDRESS, "%s: pointer argument %zu (%#llx) is not in live device memory",
                           e->name, i, pointers[i]);
     static const bool skipKernels = std::getenv("DLBLOCKS_EMULATOR_SKIP_KERNELS") != nullptr;
@@ -332,7 +333,7 @@ CUresult cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, u
     else
         emulator::launchWithoutBarriers(dim3(gx, gy, gz), dim3(bx, by, bz), run);
     for (size_t i = 0; i < pointers.size(); ++i)
-        if (!guardsIntact(*find(pointers[i], 1)))
+        if (pointers[i] != 0 && !guardsIntact(*find(pointers[i], 1)))
             return report(CUDA_ERROR_ILLEGAL_ADDRESS, "%s wrote outside the device memory of pointer argument %zu",
                           e->name, i);
     return CUDA_SUCCESS;

@@ -55,18 +55,20 @@ static int blocksFor(long long n) { return (int) std::max(1LL, std::min((n + 255
 
 /* ------------------------------------------------------------------ SGEMM and DGEMM */
 
-static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits) {
-    std::vector<float> a = floats((size_t) M * K), b = floats((size_t) K * N);
+/* C = op(A)·op(B), plus a bias row when withBias (nn.Linear's b, added after the whole dot product). */
+static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits, bool withBias) {
+    std::vector<float> a = floats((size_t) M * K), b = floats((size_t) K * N), bias = floats((size_t) N);
     int kChunk = splits == 1 ? K : ((K + splits - 1) / splits + 7) / 8 * 8;
     int S = (K + kChunk - 1) / kChunk;
     if (S < 1) S = 1;
-    Buffer<float> A(a), B(b), C((size_t) M * N), W((size_t) S * M * N);
+    Buffer<float> A(a), B(b), Bias(bias), C((size_t) M * N), W((size_t) S * M * N);
+    const float* biasOrNull = withBias ? Bias.p : nullptr;
     float* target = S == 1 ? C.p : W.p;
     auto kernel = !ta && !tb ? sgemm_nn : !ta ? sgemm_nt : !tb ? sgemm_tn : sgemm_tt;
     emulator::launch(dim3((N + 127) / 128, (M + 127) / 128, S), dim3(256),
-                     [&] { kernel(A.p, B.p, target, M, N, K, kChunk); });
+                     [&] { kernel(A.p, B.p, S == 1 ? biasOrNull : nullptr, target, M, N, K, kChunk); });
     if (S > 1) emulator::launch(dim3(blocksFor((long long) M * N)), dim3(256), [&] {
-        sgemm_splitk_sum(W.p, C.p, M * N, S);
+        sgemm_splitk_sum(W.p, biasOrNull, C.p, M * N, N, S);
     });
     for (int i = 0; i < M; ++i)
         for (int j = 0; j < N; ++j) {
@@ -81,18 +83,21 @@ static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits) {
                 }
                 total = z == 0 ? acc : total + acc;
             }
+            if (withBias) total = total + bias[j];
             float got = C.p[(size_t) i * N + j];
-            CHECK(sameBits(total, got), "sgemm %dx%dx%d ta=%d tb=%d S=%d at (%d,%d): expected %.9g got %.9g", M, N, K,
-                  ta, tb, S, i, j, total, got);
+            CHECK(sameBits(total, got), "sgemm %dx%dx%d ta=%d tb=%d S=%d bias=%d at (%d,%d): expected %.9g got %.9g", M,
+                  N, K, ta, tb, S, withBias, i, j, total, got);
         }
 }
 
-static void testDgemm(int M, int N, int K, bool ta, bool tb) {
-    std::vector<double> a(M * K), b(K * N);
+static void testDgemm(int M, int N, int K, bool ta, bool tb, bool withBias) {
+    std::vector<double> a(M * K), b(K * N), bias(N);
     for (auto& x : a) x = randomFloat() / 3.0;
     for (auto& x : b) x = randomFloat() / 7.0;
-    Buffer<double> A(a), B(b), C((size_t) M * N);
-    emulator::launch(dim3((N + 15) / 16, (M + 15) / 16), dim3(16, 16), [&] { dgemm(A.p, B.p, C.p, M, N, K, ta, tb); });
+    for (auto& x : bias) x = randomFloat() / 5.0;
+    Buffer<double> A(a), B(b), Bias(bias), C((size_t) M * N);
+    emulator::launch(dim3((N + 15) / 16, (M + 15) / 16), dim3(16, 16),
+                     [&] { dgemm(A.p, B.p, withBias ? Bias.p : nullptr, C.p, M, N, K, ta, tb); });
     for (int i = 0; i < M; ++i)
         for (int j = 0; j < N; ++j) {
             double acc = 0;
@@ -100,6 +105,7 @@ static void testDgemm(int M, int N, int K, bool ta, bool tb) {
                 double prod = (ta ? a[p * M + i] : a[i * K + p]) * (tb ? b[j * K + p] : b[p * N + j]);
                 acc = acc + prod;
             }
+            if (withBias) acc = acc + bias[j];
             CHECK(sameBits(acc, C.p[i * N + j]), "dgemm %dx%dx%d ta=%d tb=%d at (%d,%d)", M, N, K, ta, tb, i, j);
         }
 }
@@ -263,16 +269,18 @@ static void testReductionsAndIndexing() {
 int main() {
     for (int ta = 0; ta < 2; ++ta)
         for (int tb = 0; tb < 2; ++tb) {
-            testSgemm(1, 1, 1, ta, tb, 1);
-            testSgemm(1, 6, 26, ta, tb, 1);      /* the tutorial's x·Wᵀ */
-            testSgemm(6, 26, 1, ta, tb, 1);      /* and gᵀ·x */
-            testSgemm(131, 129, 37, ta, tb, 1);  /* partial tiles, primes, no float4 */
-            testSgemm(128, 256, 64, ta, tb, 1);  /* whole tiles, float4 everywhere */
-            testSgemm(130, 132, 20, ta, tb, 1);  /* float4 with partial tiles */
-            testSgemm(3, 7, 200, ta, tb, 5);     /* split-K */
-            testSgemm(2, 130, 1000, ta, tb, 9);  /* split-K with a partial last chunk */
-            testDgemm(17, 19, 23, ta, tb);
-            testDgemm(1, 5, 40, ta, tb);
+            for (int withBias = 0; withBias < 2; ++withBias) {
+                testSgemm(1, 1, 1, ta, tb, 1, withBias);
+                testSgemm(1, 6, 26, ta, tb, 1, withBias);      /* the tutorial's x·Wᵀ */
+                testSgemm(6, 26, 1, ta, tb, 1, withBias);      /* and gᵀ·x */
+                testSgemm(131, 129, 37, ta, tb, 1, withBias);  /* partial tiles, primes, no float4 */
+                testSgemm(128, 256, 64, ta, tb, 1, withBias);  /* whole tiles, float4 everywhere */
+                testSgemm(130, 132, 20, ta, tb, 1, withBias);  /* float4 with partial tiles */
+                testSgemm(3, 7, 200, ta, tb, 5, withBias);     /* split-K */
+                testSgemm(2, 130, 1000, ta, tb, 9, withBias);  /* split-K with a partial last chunk */
+                testDgemm(17, 19, 23, ta, tb, withBias);
+                testDgemm(1, 5, 40, ta, tb, withBias);
+            }
         }
     testStridedAndZip();
     testMapAndConversions();

@@ -27,6 +27,9 @@ def plan(m, n, k, splits):
     return ceil(n, 128), ceil(m, 128), ceil(k, chunk), chunk
 
 
+NULL = np.uint64(0)  # a null pointer: no bias
+
+
 def timed(fn, reps):
     fn()
     cp.cuda.Device(0).synchronize()
@@ -46,11 +49,12 @@ def run(kernel, a, b, m, n, k, splits, out, partial, summer):
     gx, gy, gz, chunk = plan(m, n, k, splits)
     args = (np.int32(m), np.int32(n), np.int32(k), np.int32(chunk))
     if gz == 1:
-        kernel((gx, gy, 1), (256,), (a, b, out) + args)
+        kernel((gx, gy, 1), (256,), (a, b, NULL, out) + args)
     else:
-        kernel((gx, gy, gz), (256,), (a, b, partial) + args)
+        kernel((gx, gy, gz), (256,), (a, b, NULL, partial) + args)
         count = m * n
-        summer((min(ceil(count, 256), 32 * SMS),), (256,), (partial, out, np.int32(count), np.int32(gz)))
+        summer((min(ceil(count, 256), 32 * SMS),), (256,),
+               (partial, NULL, out, np.int32(count), np.int32(n), np.int32(gz)))
 
 
 shapes = [  # (name, trans, m, n, k): Linear(4096, 4096) at batch 256, and two squares
@@ -128,7 +132,7 @@ n = 20000
 cp.cuda.Device(0).synchronize()
 t0 = time.perf_counter()
 for _ in range(n):
-    kern((1,), (256,), (tiny, tiny, np.int32(26), np.int32(1)))
+    kern((1,), (256,), (tiny, NULL, tiny, np.int32(26), np.int32(26), np.int32(1)))
 t1 = time.perf_counter()
 cp.cuda.Device(0).synchronize()
 t2 = time.perf_counter()

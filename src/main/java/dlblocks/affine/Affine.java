@@ -1,6 +1,5 @@
 package dlblocks.affine;
 
-import dlblocks.autograd.Function;
 import dlblocks.tensor.LinearAlgebra;
 import dlblocks.tensor.Shape;
 import dlblocks.tensor.Tensor;
@@ -28,11 +27,17 @@ public final class Affine {
             throw new IllegalArgumentException("linear: bias of shape " + Shape.str(bias.shape())
                     + " does not match weight of shape " + Shape.str(weight.shape()));
         }
+        if (bias != null && bias.dtype() != weight.dtype()) {
+            throw new IllegalArgumentException("linear: bias has dtype " + bias.dtype().torchName() + " but weight has "
+                    + weight.dtype().torchName() + "; they must be the same");
+        }
         if (x.dim() == 0) {
             throw new IllegalArgumentException("linear: input must have at least 1 dimension, got a 0-d tensor");
         }
         if (x.dim() == 2) {
-            return bias == null ? LinearAlgebra.mm(x, false, weight, true) : addmm(x, weight, bias);
+            // PyTorch's addmm (grad_fn AddmmBackward0): the bias is added after the whole dot product
+            return bias == null ? LinearAlgebra.mm(x, false, weight, true)
+                    : LinearAlgebra.addmm(bias, x, false, weight, true);
         }
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = weight.size(0);
@@ -40,20 +45,5 @@ public final class Affine {
         Tensor y = LinearAlgebra.mm(rows, false, weight, true);
         y = bias == null ? y : y.add(bias);
         return y.view(outShape);
-    }
-
-    /**
-     * y = x·Aᵀ + b as one recorded step, PyTorch's {@code addmm} (grad_fn {@code AddmmBackward0}); the
-     * bias is added after the whole dot product, as PyTorch adds it. Backward computes only the
-     * gradients that are needed: the input of a classifier (a BoW vector) needs none.
-     */
-    private static Tensor addmm(Tensor x, Tensor a, Tensor b) {
-        return Function.apply("AddmmBackward0",
-                () -> LinearAlgebra.mm(x, false, a, true).add(b),
-                g -> new Tensor[] {
-                    x.requiresGrad() ? LinearAlgebra.mm(g, false, a, false) : null,  // ∂L/∂x = g·A
-                    a.requiresGrad() ? LinearAlgebra.mm(g, true, x, false) : null,   // ∂L/∂A = gᵀ·x
-                    b.requiresGrad() ? g.sum(0) : null},                             // ∂L/∂b = Σᵢ gᵢ
-                x, a, b);
     }
 }

@@ -376,44 +376,53 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void matmul(Storage sa, boolean transA, Storage sb, boolean transB, int m, int k, int n, Storage output) {
+    public void matmul(Storage sa, boolean transA, Storage sb, boolean transB, int m, int k, int n, Storage biasStorage,
+                       Storage output) {
         CudaStorage a = cuda(sa);
         CudaStorage b = cuda(sb);
+        CudaStorage bias = biasStorage == null ? null : cuda(biasStorage);
         CudaStorage out = cuda(output);
         DType dtype = out.dtype();
-        if (a.dtype() != dtype || b.dtype() != dtype || !dtype.isFloatingPoint()) {
+        if (a.dtype() != dtype || b.dtype() != dtype || bias != null && bias.dtype() != dtype
+                || !dtype.isFloatingPoint()) {
             throw new IllegalArgumentException("matmul on CUDA multiplies float32 or float64 matrices of one dtype, got "
-                    + a.dtype().torchName() + ", " + b.dtype().torchName() + " into " + dtype.torchName());
+                    + a.dtype().torchName() + ", " + b.dtype().torchName()
+                    + (bias == null ? "" : " with a " + bias.dtype().torchName() + " bias") + " into " + dtype.torchName());
         }
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
-            fillWords(out.output(), 0, out.byteSize() / 4); // an empty sum is 0
+        if (k == 0) { // an empty sum is +0; then 0 + bias(j), as the CPU rounds it (a −0 bias gives +0)
+            fillWords(out.output(), 0, out.byteSize() / 4);
+            if (bias != null) zip(BinaryOp.ADD, 1, out, new int[] {n, 1}, bias, new int[] {0, 1}, new int[] {m, n}, out);
             return;
         }
+        DevicePointer biasPointer = bias == null ? DevicePointer.NULL : bias.input();
         if (dtype == DType.FLOAT64) {
             launch(Kernel.DGEMM, MatmulPlan.ceilDiv(n, 16), MatmulPlan.ceilDiv(m, 16), 1, 16, 16,
-                    a.input(), b.input(), out.output(), m, n, k, transA ? 1 : 0, transB ? 1 : 0);
+                    a.input(), b.input(), biasPointer, out.output(), m, n, k, transA ? 1 : 0, transB ? 1 : 0);
             return;
         }
         int slots = Kernel.sgemm(transA, transB).blocksPerSm() * multiprocessors;
-        sgemm(a, transA, b, transB, m, k, n, out, MatmulPlan.of(m, n, k, slots));
+        sgemm(a, transA, b, transB, m, k, n, biasPointer, out, MatmulPlan.of(m, n, k, slots));
     }
 
-    /** The float32 product out = op(a)·op(b) (m×k by k×n, each ≥ 1), launched as {@code plan} says. */
-    void sgemm(CudaStorage a, boolean transA, CudaStorage b, boolean transB, int m, int k, int n, CudaStorage out,
-            MatmulPlan plan) {
+    /**
+     * The float32 product out = op(a)·op(b) + bias (m×k by k×n, each ≥ 1; bias {@link DevicePointer#NULL} for
+     * none), launched as {@code plan} says.
+     */
+    void sgemm(CudaStorage a, boolean transA, CudaStorage b, boolean transB, int m, int k, int n, DevicePointer bias,
+               CudaStorage out, MatmulPlan plan) {
         Kernel kernel = Kernel.sgemm(transA, transB);
         if (plan.splits() == 1) {
-            launch(kernel, plan.gridX(), plan.gridY(), 1, THREADS, 1, a.input(), b.input(), out.output(), m, n, k,
+            launch(kernel, plan.gridX(), plan.gridY(), 1, THREADS, 1, a.input(), b.input(), bias, out.output(), m, n, k,
                     plan.kChunk());
             return;
         }
         CudaStorage partial = uninitialised(DType.FLOAT32, plan.splits() * m * n);
-        launch(kernel, plan.gridX(), plan.gridY(), plan.splits(), THREADS, 1, a.input(), b.input(), partial.output(),
-                m, n, k, plan.kChunk());
-        elementwise(Kernel.SGEMM_SPLITK_SUM, m * n, partial.input(), out.output(), m * n, plan.splits());
+        launch(kernel, plan.gridX(), plan.gridY(), plan.splits(), THREADS, 1, a.input(), b.input(), DevicePointer.NULL,
+                partial.output(), m, n, k, plan.kChunk());
+        elementwise(Kernel.SGEMM_SPLITK_SUM, m * n, partial.input(), bias, out.output(), m * n, n, plan.splits());
         partial.release(); // safe at once: kernels queued later on the stream run after the sum
     }
 

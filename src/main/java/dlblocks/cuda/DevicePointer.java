@@ -8,6 +8,9 @@ import jcuda.driver.CUdeviceptr;
  * number protected, which a subclass may read.
  */
 final class DevicePointer extends CUdeviceptr {
+    /** The null pointer, for a kernel's optional argument (an absent bias). */
+    static final DevicePointer NULL = new DevicePointer();
+
     /** The address; 0 for a pointer nothing was allocated to. */
     long address() {
         return getNativePointer();

@@ -77,9 +77,10 @@ public interface Backend {
 
     /**
      * {@code out (m×n) = A · B} where A is {@code a} (m×k), or its transpose when {@code transA} (a is
-     * then stored k×m); likewise B is {@code b} (k×n) or, when {@code transB}, stored n×k.
+     * then stored k×m); likewise B is {@code b} (k×n) or, when {@code transB}, stored n×k. A {@code bias}
+     * (n elements; null for none) is then added to every row, rounded once: out(i, j) = (A·B)(i, j) + bias(j).
      */
-    void matmul(Storage a, boolean transA, Storage b, boolean transB, int m, int k, int n, Storage out);
+    void matmul(Storage a, boolean transA, Storage b, boolean transB, int m, int k, int n, Storage bias, Storage out);
 
     /**
      * With {@code in} viewed as (outer, n, inner) and int64 {@code index} as (outer, j, inner):

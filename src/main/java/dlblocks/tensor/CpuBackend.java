@@ -249,9 +249,10 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(Storage sa, boolean transA, Storage sb, boolean transB, int m, int k, int n,
-                       Storage output) {
+                       Storage biasStorage, Storage output) {
         CpuStorage a = cpu(sa);
         CpuStorage b = cpu(sb);
+        CpuStorage bias = biasStorage == null ? null : cpu(biasStorage);
         CpuStorage out = cpu(output);
         DType dtype = out.dtype();
         for (int i = 0; i < m; i++) {
@@ -262,7 +263,7 @@ public final class CpuBackend implements Backend {
                     double y = b.get(transB ? j * k + p : p * n + j);
                     acc = dtype.round(acc + dtype.round(x * y));
                 }
-                out.set(i * n + j, acc);
+                out.set(i * n + j, bias == null ? acc : dtype.round(acc + bias.get(j)));
             }
         }
     }

@@ -280,14 +280,22 @@ public final class FastCpuBackend implements Backend {
      * A is finite (gᵀ·x for a sparse x).
      */
     @Override
-    public void matmul(Storage sa, boolean transA, Storage sb, boolean transB, int m, int k, int n, Storage output) {
+    public void matmul(Storage sa, boolean transA, Storage sb, boolean transB, int m, int k, int n, Storage bias,
+                       Storage output) {
         CpuStorage a = (CpuStorage) sa;
         CpuStorage b = (CpuStorage) sb;
         CpuStorage out = (CpuStorage) output;
-        if (!a.isFloat32() || !b.isFloat32() || !out.isFloat32()) {
-            REFERENCE.matmul(sa, transA, sb, transB, m, k, n, output);
+        if (!a.isFloat32() || !b.isFloat32() || !out.isFloat32() || bias != null && !((CpuStorage) bias).isFloat32()) {
+            REFERENCE.matmul(sa, transA, sb, transB, m, k, n, bias, output);
             return;
         }
+        multiply(a, transA, b, transB, m, k, n, out);
+        if (bias != null) addToEveryRow(((CpuStorage) bias).f(), m, n, out);
+    }
+
+    /** The product alone, as described above. */
+    private static void multiply(CpuStorage a, boolean transA, CpuStorage b, boolean transB, int m, int k, int n,
+                                 CpuStorage out) {
         if (!transB && b.numel() >= SPARSE_SCAN_MIN && finite(a) && sparse(b) != null) {
             multiplyBySparse(a.f(), transA, b, m, k, n, out);
             return;
@@ -313,6 +321,16 @@ public final class FastCpuBackend implements Backend {
                 }
                 System.arraycopy(acc, 0, z, i * n, n);
             }
+        }
+        out.setArray(z);
+        out.facts = null;
+    }
+
+    /** out(i, j) += bias(j), one float32 rounding: the reference's bias step. */
+    private static void addToEveryRow(float[] bias, int m, int n, CpuStorage out) {
+        float[] z = out.f();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) z[i * n + j] += bias[j];
         }
         out.setArray(z);
         out.facts = null;

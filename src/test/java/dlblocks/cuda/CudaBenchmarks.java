@@ -165,8 +165,9 @@ public final class CudaBenchmarks {
         Storage b = gpu.fromFloats(g.randn(k * n));
         Storage out = gpu.zeros(DType.FLOAT32, m * n);
         Runnable product = plan == null
-                ? () -> gpu.matmul(a, transA, b, transB, m, k, n, out)
-                : () -> gpu.sgemm((CudaStorage) a, transA, (CudaStorage) b, transB, m, k, n, (CudaStorage) out, plan);
+                ? () -> gpu.matmul(a, transA, b, transB, m, k, n, null, out)
+                : () -> gpu.sgemm((CudaStorage) a, transA, (CudaStorage) b, transB, m, k, n, DevicePointer.NULL,
+                        (CudaStorage) out, plan);
         product.run();
         gpu.synchronize();
         double flops = 2.0 * m * n * k;

@@ -258,11 +258,12 @@ class CudaKernelsProperties {
             boolean transB = (t & 2) != 0;
             Storage[] a = both(DType.FLOAT64, Samples.values(r, m * k, DType.FLOAT64, false));
             Storage[] b = both(DType.FLOAT64, Samples.values(r, k * n, DType.FLOAT64, false));
+            Storage[] bias = r.nextBoolean() ? both(DType.FLOAT64, Samples.values(r, n, DType.FLOAT64, true)) : null;
             Storage[] out = zeros(DType.FLOAT64, m * n);
-            CPU.matmul(a[0], transA, b[0], transB, m, k, n, out[0]);
-            gpu.matmul(a[1], transA, b[1], transB, m, k, n, out[1]);
+            CPU.matmul(a[0], transA, b[0], transB, m, k, n, bias == null ? null : bias[0], out[0]);
+            gpu.matmul(a[1], transA, b[1], transB, m, k, n, bias == null ? null : bias[1], out[1]);
             assertBothHoldTheSame(out, "dgemm " + m + "x" + k + "x" + n + " transA=" + transA + " transB=" + transB
-                    + " seed " + seed);
+                    + (bias == null ? "" : " with a bias") + " seed " + seed);
         });
     }
 
@@ -284,9 +285,9 @@ class CudaKernelsProperties {
             Storage cb = cpu.fromDoubles(DType.FLOAT32, bv);
             Storage cOut = cpu.zeros(DType.FLOAT32, m * n);
             Storage gOut = gpu.zeros(DType.FLOAT32, m * n);
-            cpu.matmul(ca, transA, cb, transB, m, k, n, cOut);
+            cpu.matmul(ca, transA, cb, transB, m, k, n, null, cOut);
             gpu.matmul(gpu.fromDoubles(DType.FLOAT32, av), transA, gpu.fromDoubles(DType.FLOAT32, bv), transB, m, k, n,
-                    gOut);
+                    null, gOut);
             assertWithinMatmulBound(av, transA, bv, transB, m, k, n, cpu.toDoubles(cOut), gpu.toDoubles(gOut),
                     "seed " + seed);
         });
@@ -310,13 +311,55 @@ class CudaKernelsProperties {
             double[] bv = Samples.values(r, k * n, DType.FLOAT32, false);
             Storage cOut = cpu.zeros(DType.FLOAT32, m * n);
             cpu.matmul(cpu.fromDoubles(DType.FLOAT32, av), transA, cpu.fromDoubles(DType.FLOAT32, bv), transB, m, k, n,
-                    cOut);
+                    null, cOut);
             CudaStorage gOut = (CudaStorage) gpu.zeros(DType.FLOAT32, m * n);
             cuda.sgemm((CudaStorage) gpu.fromDoubles(DType.FLOAT32, av), transA,
-                    (CudaStorage) gpu.fromDoubles(DType.FLOAT32, bv), transB, m, k, n, gOut, plan);
+                    (CudaStorage) gpu.fromDoubles(DType.FLOAT32, bv), transB, m, k, n, DevicePointer.NULL, gOut, plan);
             assertWithinMatmulBound(av, transA, bv, transB, m, k, n, cpu.toDoubles(cOut), gpu.toDoubles(gOut),
                     plan + ", seed " + seed);
         });
+    }
+
+    @Test
+    @Spec({"CUDA-KERNELS-EQUAL-CPU", "TENSOR-ADDMM-IS-MM-THEN-ADD"})
+    void aBiasAddedByTheProductEqualsTheProductThenTheAddBitForBit() {
+        // nn.Linear's y = x·Wᵀ + b: the SGEMM adds b as it stores its tile, or the split-K sum adds it after
+        // the partials; either way the bits of matmul followed by a broadcast add, whatever the plan.
+        CudaBackend cuda = (CudaBackend) gpu;
+        qt().withExamples(40).forAll(longs().all(), integers().between(0, 3)).checkAssert((seed, t) -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            int m = Samples.size(r, 150);
+            int k = r.nextInt(1, 3000);
+            int n = Samples.size(r, 150);
+            boolean transA = (t & 1) != 0;
+            boolean transB = (t & 2) != 0;
+            MatmulPlan plan = r.nextBoolean() ? MatmulPlan.of(m, n, k, 2 * 132) : MatmulPlan.withSplits(m, n, k,
+                    r.nextInt(1, 40));
+            CudaStorage a = (CudaStorage) gpu.fromDoubles(DType.FLOAT32, Samples.values(r, m * k, DType.FLOAT32, false));
+            CudaStorage b = (CudaStorage) gpu.fromDoubles(DType.FLOAT32, Samples.values(r, k * n, DType.FLOAT32, false));
+            CudaStorage bias = (CudaStorage) gpu.fromDoubles(DType.FLOAT32, Samples.values(r, n, DType.FLOAT32, true));
+            CudaStorage product = (CudaStorage) gpu.zeros(DType.FLOAT32, m * n);
+            cuda.sgemm(a, transA, b, transB, m, k, n, DevicePointer.NULL, product, plan);
+            Storage expected = gpu.zeros(DType.FLOAT32, m * n);
+            gpu.zip(BinaryOp.ADD, 1, product, new int[] {n, 1}, bias, new int[] {0, 1}, new int[] {m, n}, expected);
+            CudaStorage fused = (CudaStorage) gpu.zeros(DType.FLOAT32, m * n);
+            cuda.sgemm(a, transA, b, transB, m, k, n, bias.input(), fused, plan);
+            assertSame(gpu.toDoubles(expected), gpu.toDoubles(fused), plan + " transA=" + transA + " transB=" + transB
+                    + ", seed " + seed);
+        });
+    }
+
+    @Test
+    @Spec({"CUDA-KERNELS-EQUAL-CPU", "TENSOR-ADDMM-IS-MM-THEN-ADD"})
+    void aProductOverAnEmptyKIsTheBiasAsTheCpuAddsItToZero() {
+        double[] biasValues = {-0.0, 1.5, Double.POSITIVE_INFINITY, Double.NaN};
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Storage[] bias = both(dtype, biasValues);
+            Storage[] out = zeros(dtype, 3 * 4);
+            CPU.matmul(CPU.zeros(dtype, 0), false, CPU.zeros(dtype, 0), false, 3, 0, 4, bias[0], out[0]);
+            gpu.matmul(gpu.zeros(dtype, 0), false, gpu.zeros(dtype, 0), false, 3, 0, 4, bias[1], out[1]);
+            assertBothHoldTheSame(out, "3x0 by 0x4 plus a bias, " + dtype);
+        }
     }
 
     /** Every element of the product is within {@link Tolerances#cudaMatmulBound} of the CPU's. */

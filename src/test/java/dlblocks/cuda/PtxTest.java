@@ -105,7 +105,7 @@ class PtxTest {
     void aLaunchWithArgumentsOfTheWrongKindIsRefusedBeforeItReachesTheGpu() {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
                 () -> KernelArguments.check(Kernel.SGEMM_SPLITK_SUM, 1, 2));
-        assertEquals("sgemm_splitk_sum takes 4 parameters, got 2", count.getMessage());
+        assertEquals("sgemm_splitk_sum takes 6 parameters, got 2", count.getMessage());
         IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
                 () -> KernelArguments.check(Kernel.MAP_UNARY, 1, 2, 3, 4, 5, 6, 7));
         assertEquals("map_unary parameter 1 must be f64, got Integer", kind.getMessage());

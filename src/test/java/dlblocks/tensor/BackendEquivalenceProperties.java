@@ -129,12 +129,15 @@ class BackendEquivalenceProperties {
             boolean specials = variant % 2 == 1;
             float[] a = values(r, m * k, big ? 0.995 : 0.3, specials);
             float[] b = values(r, k * n, big ? 0.995 : 0.3, specials);
+            float[] bias = r.nextBoolean() ? values(r, n, 0.3, specials) : null; // nn.Linear's b, added to each row
             CpuStorage outRef = storage(REF, new float[m * n]);
             CpuStorage outFast = storage(FAST, new float[m * n]);
-            REF.matmul(storage(REF, a), transA, storage(REF, b), transB, m, k, n, outRef);
-            FAST.matmul(fastInput(r, a), transA, fastInput(r, b), transB, m, k, n, outFast);
+            REF.matmul(storage(REF, a), transA, storage(REF, b), transB, m, k, n, bias == null ? null : storage(REF, bias),
+                    outRef);
+            FAST.matmul(fastInput(r, a), transA, fastInput(r, b), transB, m, k, n,
+                    bias == null ? null : fastInput(r, bias), outFast);
             assertSameBits(outRef.f(), outFast.f(), "matmul " + m + "x" + k + "x" + n + " transA=" + transA + " transB="
-                    + transB + " seed " + seed);
+                    + transB + (bias == null ? "" : " with a bias") + " seed " + seed);
         });
     }
 
@@ -184,14 +187,14 @@ class BackendEquivalenceProperties {
                 CpuStorage yFast = (CpuStorage) FAST.zeros(DType.FLOAT32, classes);
                 CpuStorage xRef = storage(REF, x);
                 CpuStorage xFast = fastInput(r, x);
-                REF.matmul(xRef, false, wRef, true, 1, vocab, classes, yRef);
-                FAST.matmul(xFast, false, wFast, true, 1, vocab, classes, yFast);
+                REF.matmul(xRef, false, wRef, true, 1, vocab, classes, null, yRef);
+                FAST.matmul(xFast, false, wFast, true, 1, vocab, classes, null, yFast);
                 assertSameBits(yRef.f(), yFast.f(), "forward step " + step + " seed " + seed);
                 // dW = gᵀ·x, then W ← W + (−lr)·dW in place
                 CpuStorage dRef = storage(REF, new float[classes * vocab]);
                 CpuStorage dFast = (CpuStorage) FAST.zeros(DType.FLOAT32, classes * vocab);
-                REF.matmul(storage(REF, g), true, xRef, false, classes, 1, vocab, dRef);
-                FAST.matmul(storage(FAST, g), true, xFast, false, classes, 1, vocab, dFast);
+                REF.matmul(storage(REF, g), true, xRef, false, classes, 1, vocab, null, dRef);
+                FAST.matmul(storage(FAST, g), true, xFast, false, classes, 1, vocab, null, dFast);
                 assertSameBits(dRef.f(), dFast.f(), "gradient step " + step + " seed " + seed);
                 int[] shape = {classes * vocab};
                 int[] strides = {1};
@@ -211,12 +214,12 @@ class BackendEquivalenceProperties {
         x.floatArray()[7] = 1f;
         w.floatArray()[7] = Float.POSITIVE_INFINITY; // the fast backend had remembered w as all +0 and finite
         CpuStorage y = (CpuStorage) FAST.zeros(DType.FLOAT32, 2);
-        FAST.matmul(x, false, w, true, 1, 5000, 2, y);
+        FAST.matmul(x, false, w, true, 1, 5000, 2, null, y);
         assertEquals(Float.POSITIVE_INFINITY, y.f()[0]);
         w.floatArray()[5000 + 3] = Float.NaN; // at a position x skips: the reference gives 0·NaN = NaN
-        FAST.matmul(x, false, w, true, 1, 5000, 2, y);
+        FAST.matmul(x, false, w, true, 1, 5000, 2, null, y);
         CpuStorage yRef = storage(REF, new float[2]);
-        REF.matmul(x, false, w, true, 1, 5000, 2, yRef);
+        REF.matmul(x, false, w, true, 1, 5000, 2, null, yRef);
         assertSameBits(yRef.f(), y.f(), "after writes through floatArray()");
         assertEquals(true, Float.isNaN(y.f()[1]));
         assertEquals(Arrays.toString(yRef.f()), Arrays.toString(y.f()));

@@ -304,6 +304,63 @@ class TensorProperties {
     }
 
     @Test
+    @Spec("TENSOR-ADDMM-IS-MM-THEN-ADD")
+    void addmmIsTheProductThenTheBiasAddedToEveryRowBitForBit() {
+        float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, 1e38f};
+        qt().withExamples(EXAMPLES).forAll(integers().between(0, 7), longs().all()).checkAssert((kind, seed) -> {
+            Random random = new Random(seed);
+            boolean transA = (kind & 1) != 0;
+            boolean transB = (kind & 2) != 0;
+            DType dtype = (kind & 4) != 0 ? DType.FLOAT64 : DType.FLOAT32;
+            int m = 1 + random.nextInt(5);
+            int k = random.nextInt(6); // k = 0: the bias alone, added to +0
+            int n = 1 + random.nextInt(5);
+            float[] a = Reference.randomFloats(random, m * k);
+            float[] b = Reference.randomFloats(random, k * n);
+            float[] bias = Reference.randomFloats(random, n);
+            for (float[] v : new float[][] {a, b, bias}) {
+                for (int i = 0; i < v.length; i++) if (random.nextInt(4) == 0) v[i] = specials[random.nextInt(specials.length)];
+            }
+            Tensor ta = Tensor.fromFloats(a, transA ? k : m, transA ? m : k).to(dtype).requiresGrad_(true);
+            Tensor tb = Tensor.fromFloats(b, transB ? n : k, transB ? k : n).to(dtype).requiresGrad_(true);
+            Tensor tBias = Tensor.fromFloats(bias, n).to(dtype).requiresGrad_(true);
+            String what = dtype + " transA=" + transA + ", transB=" + transB + ", " + m + "x" + k + "x" + n;
+            Tensor fused = LinearAlgebra.addmm(tBias, ta, transA, tb, transB);
+            Tensor composed = LinearAlgebra.mm(ta, transA, tb, transB).add(tBias);
+            assertArrayEquals(composed.toDoubleArray(), fused.toDoubleArray(), what);
+            assertEquals("AddmmBackward0", fused.gradFn().name(), what);
+            // the same gradients: the bias's is the sum over rows, as the add's broadcast gives it
+            Tensor upstream = Tensor.fromFloats(Reference.randomFloats(random, m * n), m, n).to(dtype);
+            Tensor[] leaves = {ta, tb, tBias};
+            fused.backward(upstream);
+            double[][] viaFused = new double[3][];
+            for (int i = 0; i < 3; i++) {
+                viaFused[i] = leaves[i].grad().toDoubleArray();
+                leaves[i].setGrad(null);
+            }
+            composed.backward(upstream);
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(leaves[i].grad().toDoubleArray(), viaFused[i], what + ", gradient " + i);
+            }
+        });
+    }
+
+    @Test
+    @Spec("TENSOR-ADDMM-IS-MM-THEN-ADD")
+    void addmmRefusesABiasThatIsNotOneRowOfTheProductsDtype() {
+        Tensor a = Tensor.zeros(2, 3);
+        Tensor b = Tensor.zeros(3, 4);
+        IllegalArgumentException shape = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LinearAlgebra.addmm(Tensor.zeros(5), a, false, b, false));
+        assertEquals("addmm: the bias must have shape [4] to be added to each row of the 2x4 product, got shape [5]",
+                shape.getMessage());
+        IllegalArgumentException dtype = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LinearAlgebra.addmm(Tensor.zeros(DType.FLOAT64, 4), a, false, b, false));
+        assertEquals("addmm: the bias and the matrices must have the same dtype, got float64 and float32",
+                dtype.getMessage());
+    }
+
+    @Test
     @Spec("TENSOR-GATHER-SCATTER-ADJOINT")
     void gatherAndScatterAddAreAdjoint() {
         // ⟨gather(x, d, idx), y⟩ = ⟨x, scatterAdd(d, idx, y)⟩. Small integers make every sum exact in
