@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dlblocks.random.Generator;
 import dlblocks.spec.Spec;
+import dlblocks.tensor.DType;
 import dlblocks.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,20 @@ class LinearTest {
         Linear lin = new Linear(1, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lin.forward(Tensor.scalar(2)));
         assertEquals("linear: input must have at least 1 dimension, got a 0-d tensor", e.getMessage());
+    }
+
+    @Test
+    @Spec("AFFINE-SHAPES-CHECKED")
+    void aBiasOfAnotherDtypeThanTheWeightIsRefusedAsPyTorchRefusesIt() {
+        // PyTorch 1.13: RuntimeError "self and mat2 must have the same dtype"; before this check the float64
+        // bias silently turned a float32 layer's output into float64
+        Tensor x = Tensor.zeros(2, 3);
+        Tensor w = Tensor.zeros(4, 3);
+        Tensor b = Tensor.zeros(DType.FLOAT64, 4);
+        for (Tensor input : new Tensor[] {x, Tensor.zeros(3), Tensor.zeros(5, 2, 3)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Affine.linear(input, w, b));
+            assertEquals("linear: bias has dtype float64 but weight has float32; they must be the same", e.getMessage());
+        }
     }
 
     @Test
