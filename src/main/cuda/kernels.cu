@@ -356,12 +356,15 @@ extern "C" __global__ void scatter_add_dim(const void* src, int srcType, const l
  * (1, primes, ...); stores outside C are skipped. A slice is read with float4 loads when its rows
  * start on 16-byte boundaries (leading dimension a multiple of 4) and lie wholly inside the matrix.
  *
- * Bias (nn.Linear's b, PyTorch's addmm): when bias is not null, bias[j] is added to column j as the tile
- * is stored, after the whole dot product, rounded once: the CPU's matmul followed by its add, in one pass.
- *
  * Split-K: blockIdx.z takes the K range [z·kChunk, (z+1)·kChunk) and writes its partial product to
- * C + z·M·N (with no bias); sgemm_splitk_sum then adds the partials in order of z, and then the bias. The Java side splits K only when
+ * C + z·M·N; sgemm_splitk_sum then adds the partials in order of z. The Java side splits K only when
  * M×N alone gives too few blocks to fill the GPU (a 1×V times V×6 product, say).
+ *
+ * Bias (nn.Linear's b, PyTorch's addmm): sgemm_splitk_sum adds it after the partials, so a split product
+ * gets its bias without another pass over C. The SGEMM kernel itself takes none: at 2 blocks per SM a
+ * thread has 128 registers and none to spare (with a bias in the epilogue ptxas spills sgemm_tt and, at 2
+ * blocks per SM, sgemm_nn), so an unsplit product's bias is added by zip_binary. Either way it is added
+ * after the whole dot product and rounded once: the bits of the CPU's matmul followed by its add.
  *
  * Each accumulator sums its terms in ascending k with fmaf (one rounding per term), so a result
  * differs from the CPU's (product rounded, then sum rounded) by at most the derived bound
@@ -394,9 +397,8 @@ __device__ __forceinline__ float4 load4(const float* __restrict__ p, int r, int 
 /* TA: A is stored K×M (we multiply by its transpose); TB: B is stored N×K. SLICE is the slice depth: BK
  * here; verification/cuda/sgemm-variants/ instantiates other depths to time them. */
 template <bool TA, bool TB, int SLICE = BK>
-__device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B,
-                                      const float* __restrict__ bias, float* __restrict__ C, int M, int N, int K,
-                                      int kChunk) {
+__device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
+                                      int M, int N, int K, int kChunk) {
     __shared__ __align__(16) float As[2][SLICE][BM + PAD]; /* As[k][m]: the A slice, k-major */
     __shared__ __align__(16) float Bs[2][SLICE][BN + PAD]; /* Bs[k][n] */
 
@@ -485,12 +487,6 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
     }
 
     const bool cVector = N % 4 == 0;
-    float biasAt[8]; /* the bias of this thread's 8 columns */
-#pragma unroll
-    for (int j = 0; j < 8; ++j) {
-        const int col = col0 + (j / 4) * 64 + tx * 4 + j % 4;
-        biasAt[j] = bias != nullptr && col < N ? bias[col] : 0.f;
-    }
 #pragma unroll
     for (int i = 0; i < 8; ++i) {
         const int row = row0 + (i < 4 ? ty * 4 + i : 64 + ty * 4 + i - 4);
@@ -499,11 +495,7 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
         for (int h = 0; h < 2; ++h) {
             const int col = col0 + h * 64 + tx * 4;
             float* c = C + (long long) row * N + col;
-            float* v = &acc[i][h * 4];
-            if (bias != nullptr) {
-#pragma unroll
-                for (int e = 0; e < 4; ++e) v[e] += biasAt[h * 4 + e];
-            }
+            const float* v = &acc[i][h * 4];
             if (cVector && col + 3 < N) {
                 *reinterpret_cast<float4*>(c) = make_float4(v[0], v[1], v[2], v[3]);
             } else {
@@ -520,8 +512,8 @@ __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* 
  * block per multiprocessor; CudaBackend.blocksPerSm says the same to the launch planner. */
 #define SGEMM_KERNEL(name, ta, tb, blocksPerSm)                                                             \
     extern "C" __global__ void __launch_bounds__(256, blocksPerSm)                                          \
-        name(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, int kChunk) { \
-        sgemm<ta, tb>(A, B, bias, C, M, N, K, kChunk);                                                      \
+        name(const float* A, const float* B, float* C, int M, int N, int K, int kChunk) {                   \
+        sgemm<ta, tb>(A, B, C, M, N, K, kChunk);                                                            \
     }
 SGEMM_KERNEL(sgemm_nn, false, false, 1)
 SGEMM_KERNEL(sgemm_nt, false, true, 2)

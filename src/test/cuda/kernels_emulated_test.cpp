@@ -55,7 +55,8 @@ static int blocksFor(long long n) { return (int) std::max(1LL, std::min((n + 255
 
 /* ------------------------------------------------------------------ SGEMM and DGEMM */
 
-/* C = op(A)·op(B), plus a bias row when withBias (nn.Linear's b, added after the whole dot product). */
+/* C = op(A)·op(B); when split, the split-K sum also adds a bias row if withBias (nn.Linear's b, added after
+ * the whole dot product). */
 static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits, bool withBias) {
     std::vector<float> a = floats((size_t) M * K), b = floats((size_t) K * N), bias = floats((size_t) N);
     int kChunk = splits == 1 ? K : ((K + splits - 1) / splits + 7) / 8 * 8;
@@ -66,7 +67,7 @@ static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits, bool wi
     float* target = S == 1 ? C.p : W.p;
     auto kernel = !ta && !tb ? sgemm_nn : !ta ? sgemm_nt : !tb ? sgemm_tn : sgemm_tt;
     emulator::launch(dim3((N + 127) / 128, (M + 127) / 128, S), dim3(256),
-                     [&] { kernel(A.p, B.p, S == 1 ? biasOrNull : nullptr, target, M, N, K, kChunk); });
+                     [&] { kernel(A.p, B.p, target, M, N, K, kChunk); });
     if (S > 1) emulator::launch(dim3(blocksFor((long long) M * N)), dim3(256), [&] {
         sgemm_splitk_sum(W.p, biasOrNull, C.p, M * N, N, S);
     });
@@ -83,7 +84,7 @@ static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits, bool wi
                 }
                 total = z == 0 ? acc : total + acc;
             }
-            if (withBias) total = total + bias[j];
+            if (withBias && S > 1) total = total + bias[j];
             float got = C.p[(size_t) i * N + j];
             CHECK(sameBits(total, got), "sgemm %dx%dx%d ta=%d tb=%d S=%d bias=%d at (%d,%d): expected %.9g got %.9g", M,
                   N, K, ta, tb, S, withBias, i, j, total, got);

@@ -49,9 +49,9 @@ def run(kernel, a, b, m, n, k, splits, out, partial, summer):
     gx, gy, gz, chunk = plan(m, n, k, splits)
     args = (np.int32(m), np.int32(n), np.int32(k), np.int32(chunk))
     if gz == 1:
-        kernel((gx, gy, 1), (256,), (a, b, NULL, out) + args)
+        kernel((gx, gy, 1), (256,), (a, b, out) + args)
     else:
-        kernel((gx, gy, gz), (256,), (a, b, NULL, partial) + args)
+        kernel((gx, gy, gz), (256,), (a, b, partial) + args)
         count = m * n
         summer((min(ceil(count, 256), 32 * SMS),), (256,),
                (partial, NULL, out, np.int32(count), np.int32(n), np.int32(gz)))

@@ -13,9 +13,8 @@
 /* name: v<slice depth>_<blocks per SM>_<nn|nt|tn> */
 #define VARIANT(sk, mb, suffix, ta, tb)                                                                      \
     extern "C" __global__ void __launch_bounds__(256, mb)                                                  \
-        v##sk##_##mb##_##suffix(const float* A, const float* B, const float* bias, float* C, int M, int N, int K, \
-                                int kChunk) {                                                            \
-        sgemm<ta, tb, sk>(A, B, bias, C, M, N, K, kChunk);                                                 \
+        v##sk##_##mb##_##suffix(const float* A, const float* B, float* C, int M, int N, int K, int kChunk) { \
+        sgemm<ta, tb, sk>(A, B, C, M, N, K, kChunk);                                                       \
     }
 #define VARIANTS(sk, mb)                  \
     VARIANT(sk, mb, nn, false, false)     \

@@ -394,36 +394,44 @@ public final class CudaBackend implements Backend {
         }
         if (k == 0) { // an empty sum is +0; then 0 + bias(j), as the CPU rounds it (a −0 bias gives +0)
             fillWords(out.output(), 0, out.byteSize() / 4);
-            if (bias != null) zip(BinaryOp.ADD, 1, out, new int[] {n, 1}, bias, new int[] {0, 1}, new int[] {m, n}, out);
+            if (bias != null) addToEveryRow(bias, m, n, out);
             return;
         }
-        DevicePointer biasPointer = bias == null ? DevicePointer.NULL : bias.input();
         if (dtype == DType.FLOAT64) {
-            launch(Kernel.DGEMM, MatmulPlan.ceilDiv(n, 16), MatmulPlan.ceilDiv(m, 16), 1, 16, 16,
-                    a.input(), b.input(), biasPointer, out.output(), m, n, k, transA ? 1 : 0, transB ? 1 : 0);
+            launch(Kernel.DGEMM, MatmulPlan.ceilDiv(n, 16), MatmulPlan.ceilDiv(m, 16), 1, 16, 16, a.input(), b.input(),
+                    bias == null ? DevicePointer.NULL : bias.input(), out.output(), m, n, k, transA ? 1 : 0,
+                    transB ? 1 : 0);
             return;
         }
         int slots = Kernel.sgemm(transA, transB).blocksPerSm() * multiprocessors;
-        sgemm(a, transA, b, transB, m, k, n, biasPointer, out, MatmulPlan.of(m, n, k, slots));
+        sgemm(a, transA, b, transB, m, k, n, bias, out, MatmulPlan.of(m, n, k, slots));
     }
 
     /**
-     * The float32 product out = op(a)·op(b) + bias (m×k by k×n, each ≥ 1; bias {@link DevicePointer#NULL} for
-     * none), launched as {@code plan} says.
+     * The float32 product out = op(a)·op(b) + bias (m×k by k×n, each ≥ 1; bias null for none), launched as
+     * {@code plan} says. A split product's bias is added by the split-K sum; an unsplit one's by a broadcast
+     * add over out (kernels.cu says why the SGEMM kernel takes none).
      */
-    void sgemm(CudaStorage a, boolean transA, CudaStorage b, boolean transB, int m, int k, int n, DevicePointer bias,
+    void sgemm(CudaStorage a, boolean transA, CudaStorage b, boolean transB, int m, int k, int n, CudaStorage bias,
                CudaStorage out, MatmulPlan plan) {
         Kernel kernel = Kernel.sgemm(transA, transB);
         if (plan.splits() == 1) {
-            launch(kernel, plan.gridX(), plan.gridY(), 1, THREADS, 1, a.input(), b.input(), bias, out.output(), m, n, k,
+            launch(kernel, plan.gridX(), plan.gridY(), 1, THREADS, 1, a.input(), b.input(), out.output(), m, n, k,
                     plan.kChunk());
+            if (bias != null) addToEveryRow(bias, m, n, out);
             return;
         }
         CudaStorage partial = uninitialised(DType.FLOAT32, plan.splits() * m * n);
-        launch(kernel, plan.gridX(), plan.gridY(), plan.splits(), THREADS, 1, a.input(), b.input(), DevicePointer.NULL,
-                partial.output(), m, n, k, plan.kChunk());
-        elementwise(Kernel.SGEMM_SPLITK_SUM, m * n, partial.input(), bias, out.output(), m * n, n, plan.splits());
+        launch(kernel, plan.gridX(), plan.gridY(), plan.splits(), THREADS, 1, a.input(), b.input(), partial.output(),
+                m, n, k, plan.kChunk());
+        elementwise(Kernel.SGEMM_SPLITK_SUM, m * n, partial.input(), bias == null ? DevicePointer.NULL : bias.input(),
+                out.output(), m * n, n, plan.splits());
         partial.release(); // safe at once: kernels queued later on the stream run after the sum
+    }
+
+    /** out (m×n) += bias (n) in every row, in place, rounded once: the add a bias needs after a product. */
+    private void addToEveryRow(CudaStorage bias, int m, int n, CudaStorage out) {
+        zip(BinaryOp.ADD, 1, out, new int[] {n, 1}, bias, new int[] {0, 1}, new int[] {m, n}, out);
     }
 
     @Override

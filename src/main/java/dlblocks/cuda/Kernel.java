@@ -21,10 +21,10 @@ enum Kernel {
     LOG_SOFTMAX_BACKWARD_DIM("ptr ptr i32 ptr i32 i32 i32"),
     GATHER_DIM("ptr i32 i32 i32 i32 ptr i32 ptr i32"),
     SCATTER_ADD_DIM("ptr i32 ptr i32 i32 i32 i32 ptr i32"),
-    SGEMM_NN("ptr ptr ptr ptr i32 i32 i32 i32"),
-    SGEMM_NT("ptr ptr ptr ptr i32 i32 i32 i32"),
-    SGEMM_TN("ptr ptr ptr ptr i32 i32 i32 i32"),
-    SGEMM_TT("ptr ptr ptr ptr i32 i32 i32 i32"),
+    SGEMM_NN("ptr ptr ptr i32 i32 i32 i32"),
+    SGEMM_NT("ptr ptr ptr i32 i32 i32 i32"),
+    SGEMM_TN("ptr ptr ptr i32 i32 i32 i32"),
+    SGEMM_TT("ptr ptr ptr i32 i32 i32 i32"),
     SGEMM_SPLITK_SUM("ptr ptr ptr i32 i32 i32"),
     DGEMM("ptr ptr ptr ptr i32 i32 i32 i32 i32");
 

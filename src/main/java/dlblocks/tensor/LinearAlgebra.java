@@ -19,8 +19,8 @@ public final class LinearAlgebra {
     /**
      * {@code torch.addmm(bias, a, b)} for a bias row: {@code op(a) · op(b) + bias}, the bias (length n)
      * added to every row of the m×n product after its whole dot product (one rounding), as PyTorch adds
-     * it. One backend call, so a GPU adds the bias while it writes the product. Gradients: as for
-     * {@link #mm}, and ∂L/∂bias = Σᵢ ∂L/∂Cᵢ (the sum over rows).
+     * it. One backend call, so a GPU can add the bias as it finishes the product (CUDA: in the split-K
+     * sum). Gradients: as for {@link #mm}, and ∂L/∂bias = Σᵢ ∂L/∂Cᵢ (the sum over rows).
      */
     public static Tensor addmm(Tensor bias, Tensor a, boolean transA, Tensor b, boolean transB) {
         return product("addmm", bias, a, transA, b, transB);

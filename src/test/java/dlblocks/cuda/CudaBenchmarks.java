@@ -166,7 +166,7 @@ public final class CudaBenchmarks {
         Storage out = gpu.zeros(DType.FLOAT32, m * n);
         Runnable product = plan == null
                 ? () -> gpu.matmul(a, transA, b, transB, m, k, n, null, out)
-                : () -> gpu.sgemm((CudaStorage) a, transA, (CudaStorage) b, transB, m, k, n, DevicePointer.NULL,
+                : () -> gpu.sgemm((CudaStorage) a, transA, (CudaStorage) b, transB, m, k, n, null,
                         (CudaStorage) out, plan);
         product.run();
         gpu.synchronize();

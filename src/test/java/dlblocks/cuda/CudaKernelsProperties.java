@@ -314,7 +314,7 @@ class CudaKernelsProperties {
                     null, cOut);
             CudaStorage gOut = (CudaStorage) gpu.zeros(DType.FLOAT32, m * n);
             cuda.sgemm((CudaStorage) gpu.fromDoubles(DType.FLOAT32, av), transA,
-                    (CudaStorage) gpu.fromDoubles(DType.FLOAT32, bv), transB, m, k, n, DevicePointer.NULL, gOut, plan);
+                    (CudaStorage) gpu.fromDoubles(DType.FLOAT32, bv), transB, m, k, n, null, gOut, plan);
             assertWithinMatmulBound(av, transA, bv, transB, m, k, n, cpu.toDoubles(cOut), gpu.toDoubles(gOut),
                     plan + ", seed " + seed);
         });
@@ -323,8 +323,8 @@ class CudaKernelsProperties {
     @Test
     @Spec({"CUDA-KERNELS-EQUAL-CPU", "TENSOR-ADDMM-IS-MM-THEN-ADD"})
     void aBiasAddedByTheProductEqualsTheProductThenTheAddBitForBit() {
-        // nn.Linear's y = x·Wᵀ + b: the SGEMM adds b as it stores its tile, or the split-K sum adds it after
-        // the partials; either way the bits of matmul followed by a broadcast add, whatever the plan.
+        // nn.Linear's y = x·Wᵀ + b: the split-K sum adds b after the partials, or (unsplit) a broadcast add
+        // follows the product; either way the bits of matmul followed by that add, whatever the plan.
         CudaBackend cuda = (CudaBackend) gpu;
         qt().withExamples(40).forAll(longs().all(), integers().between(0, 3)).checkAssert((seed, t) -> {
             SplittableRandom r = new SplittableRandom(seed);
@@ -339,11 +339,11 @@ class CudaKernelsProperties {
             CudaStorage b = (CudaStorage) gpu.fromDoubles(DType.FLOAT32, Samples.values(r, k * n, DType.FLOAT32, false));
             CudaStorage bias = (CudaStorage) gpu.fromDoubles(DType.FLOAT32, Samples.values(r, n, DType.FLOAT32, true));
             CudaStorage product = (CudaStorage) gpu.zeros(DType.FLOAT32, m * n);
-            cuda.sgemm(a, transA, b, transB, m, k, n, DevicePointer.NULL, product, plan);
+            cuda.sgemm(a, transA, b, transB, m, k, n, null, product, plan);
             Storage expected = gpu.zeros(DType.FLOAT32, m * n);
             gpu.zip(BinaryOp.ADD, 1, product, new int[] {n, 1}, bias, new int[] {0, 1}, new int[] {m, n}, expected);
             CudaStorage fused = (CudaStorage) gpu.zeros(DType.FLOAT32, m * n);
-            cuda.sgemm(a, transA, b, transB, m, k, n, bias.input(), fused, plan);
+            cuda.sgemm(a, transA, b, transB, m, k, n, bias, fused, plan);
             assertSame(gpu.toDoubles(expected), gpu.toDoubles(fused), plan + " transA=" + transA + " transB=" + transB
                     + ", seed " + seed);
         });
