@@ -19,6 +19,16 @@ final class Plot {
 
     static void write(List<LangIdTraining.Epoch> history, Path file, boolean overwrite) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        byte[] png = BitmapEncoder.getBitmapBytes(chart(history), BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, png, overwrite);
+    }
+
+    /**
+     * The chart: loss on the left axis, dev accuracy (if any) on the right. Tick labels are written with
+     * the digits they need ("0.035", "99.67"), not a double's seventeen, and the accuracy axis spans at least
+     * two percentage points, so that a constant accuracy is a line with a scale, not one label.
+     */
+    static XYChart chart(List<LangIdTraining.Epoch> history) {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("dlblocks train")
                 .xAxisTitle("epoch").yAxisTitle("training loss").build();
         double[] epochs = new double[Math.max(1, history.size())];
@@ -33,6 +43,8 @@ final class Plot {
             loss[0] = Double.NaN;
             accuracy[0] = Double.NaN;
         }
+        chart.getStyler().setXAxisDecimalPattern("0.#");
+        chart.getStyler().putYAxisGroupDecimalPatternMap(0, "0.0###");
         XYSeries lossSeries = chart.addSeries("training loss", epochs, loss);
         lossSeries.setMarker(SeriesMarkers.CIRCLE);
         if (history.stream().anyMatch(e -> !Double.isNaN(e.devAccuracy()))) {
@@ -41,8 +53,17 @@ final class Plot {
             accuracySeries.setMarker(SeriesMarkers.DIAMOND);
             chart.setYAxisGroupTitle(1, "dev accuracy (%)");
             chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+            chart.getStyler().putYAxisGroupDecimalPatternMap(1, "0.##");
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (double a : accuracy) {
+                if (Double.isNaN(a)) continue;
+                low = Math.min(low, a);
+                high = Math.max(high, a);
+            }
+            chart.getStyler().setYAxisMin(1, Math.max(0, Math.min(Math.floor(low), Math.ceil(high) - 2)));
+            chart.getStyler().setYAxisMax(1, Math.min(100, Math.max(Math.ceil(high), Math.floor(low) + 2)));
         }
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-        AtomicFiles.write(file, png, overwrite);
+        return chart;
     }
 }
