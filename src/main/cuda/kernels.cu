@@ -395,15 +395,21 @@ __device__ __forceinline__ float4 load4(const float* __restrict__ p, int r, int 
 }
 
 /* TA: A is stored K×M (we multiply by its transpose); TB: B is stored N×K. SLICE is the slice depth: BK
- * here; verification/cuda/sgemm-variants/ instantiates other depths to time them. */
-template <bool TA, bool TB, int SLICE = BK>
+ * here; verification/cuda/sgemm-variants/ instantiates other depths to time them. WARP_TILED arranges the
+ * 16×16 threads so that a warp is 8 wide and 4 high instead of 16 wide and 2 high: its shared-memory reads
+ * per k are then 4 float4s of A and 8 of B (64 and 128 bytes, one pass each) instead of 2 and 16 (256 bytes
+ * of B, two passes). Each thread computes exactly what it computed before, so the bits are the same; the
+ * variants experiment times it (off here until it has been measured faster). */
+template <bool TA, bool TB, int SLICE = BK, bool WARP_TILED = false>
 __device__ __forceinline__ void sgemm(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
                                       int M, int N, int K, int kChunk) {
     __shared__ __align__(16) float As[2][SLICE][BM + PAD]; /* As[k][m]: the A slice, k-major */
     __shared__ __align__(16) float Bs[2][SLICE][BN + PAD]; /* Bs[k][n] */
 
     const int tid = threadIdx.x;
-    const int tx = tid % 16, ty = tid / 16;
+    const int warp = tid / 32, lane = tid % 32;
+    const int tx = WARP_TILED ? (warp % 2) * 8 + lane % 8 : tid % 16;
+    const int ty = WARP_TILED ? (warp / 2) * 4 + lane / 8 : tid / 16;
     const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
     const int kBegin = blockIdx.z * kChunk;
     const int kEnd = min(K, kBegin + kChunk);

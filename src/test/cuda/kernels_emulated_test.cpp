@@ -55,6 +55,28 @@ static int blocksFor(long long n) { return (int) std::max(1LL, std::min((n + 255
 
 /* ------------------------------------------------------------------ SGEMM and DGEMM */
 
+/* The template with the warp-tiled thread arrangement, which the variants experiment times: the same bits. */
+template <bool ta, bool tb>
+static void sgemmWarpTiled(const float* A, const float* B, float* C, int M, int N, int K, int kChunk) {
+    sgemm<ta, tb, BK, true>(A, B, C, M, N, K, kChunk);
+}
+
+static void testWarpTiledSgemm(int M, int N, int K, bool ta, bool tb) {
+    std::vector<float> a = floats((size_t) M * K), b = floats((size_t) K * N);
+    Buffer<float> A(a), B(b), C((size_t) M * N), W((size_t) M * N);
+    auto kernel = !ta && !tb ? sgemm_nn : !ta ? sgemm_nt : !tb ? sgemm_tn : sgemm_tt;
+    auto tiled = !ta && !tb ? sgemmWarpTiled<false, false>
+                 : !ta      ? sgemmWarpTiled<false, true>
+                 : !tb      ? sgemmWarpTiled<true, false>
+                            : sgemmWarpTiled<true, true>;
+    dim3 grid((N + 127) / 128, (M + 127) / 128);
+    emulator::launch(grid, dim3(256), [&] { kernel(A.p, B.p, C.p, M, N, K, K); });
+    emulator::launch(grid, dim3(256), [&] { tiled(A.p, B.p, W.p, M, N, K, K); });
+    for (size_t t = 0; t < (size_t) M * N; ++t)
+        CHECK(sameBits(C.p[t], W.p[t]), "warp-tiled sgemm %dx%dx%d ta=%d tb=%d at %zu: %.9g, not %.9g", M, N, K, ta,
+              tb, t, W.p[t], C.p[t]);
+}
+
 /* C = op(A)·op(B); when split, the split-K sum also adds a bias row if withBias (nn.Linear's b, added after
  * the whole dot product). */
 static void testSgemm(int M, int N, int K, bool ta, bool tb, int splits, bool withBias) {
@@ -282,6 +304,8 @@ int main() {
                 testDgemm(17, 19, 23, ta, tb, withBias);
                 testDgemm(1, 5, 40, ta, tb, withBias);
             }
+            testWarpTiledSgemm(131, 257, 37, ta, tb);
+            testWarpTiledSgemm(128, 128, 64, ta, tb);
         }
     testStridedAndZip();
     testMapAndConversions();

@@ -63,7 +63,7 @@ shapes = [  # (name, trans, m, n, k): Linear(4096, 4096) at batch 256, and two s
     ("dW gt·x", "tn", 4096, 4096, 256),
     ("sq4096", "nn", 4096, 4096, 4096),
 ]
-variants = ["sgemm", "v8_2", "v16_2", "v16_1"]
+variants = ["sgemm", "v8_2", "v16_2", "v16_1", "v16_2w", "v16_1w"]
 rows = []
 rng = cp.random.default_rng(1)
 for name, trans, m, n, k in shapes:

@@ -10,16 +10,19 @@
  */
 #include "../../../src/main/cuda/kernels.cu"
 
-/* name: v<slice depth>_<blocks per SM>_<nn|nt|tn> */
-#define VARIANT(sk, mb, suffix, ta, tb)                                                                      \
+/* name: v<slice depth>_<blocks per SM>[w]_<nn|nt|tn>; w: warp-tiled thread arrangement (see the template) */
+#define VARIANT(sk, mb, w, tag, suffix, ta, tb)                                                              \
     extern "C" __global__ void __launch_bounds__(256, mb)                                                  \
-        v##sk##_##mb##_##suffix(const float* A, const float* B, float* C, int M, int N, int K, int kChunk) { \
-        sgemm<ta, tb, sk>(A, B, C, M, N, K, kChunk);                                                       \
+        v##sk##_##mb##tag##_##suffix(const float* A, const float* B, float* C, int M, int N, int K,         \
+                                     int kChunk) {                                                       \
+        sgemm<ta, tb, sk, w>(A, B, C, M, N, K, kChunk);                                                    \
     }
-#define VARIANTS(sk, mb)                  \
-    VARIANT(sk, mb, nn, false, false)     \
-    VARIANT(sk, mb, nt, false, true)      \
-    VARIANT(sk, mb, tn, true, false)
-VARIANTS(8, 2)
-VARIANTS(16, 2) /* v16_2_nn: the production sgemm_nn at 2 blocks per SM instead of 1 */
-VARIANTS(16, 1)
+#define VARIANTS(sk, mb, w, tag)                  \
+    VARIANT(sk, mb, w, tag, nn, false, false)     \
+    VARIANT(sk, mb, w, tag, nt, false, true)      \
+    VARIANT(sk, mb, w, tag, tn, true, false)
+VARIANTS(8, 2, false, )
+VARIANTS(16, 2, false, ) /* v16_2_nn: the production sgemm_nn at 2 blocks per SM instead of 1 */
+VARIANTS(16, 1, false, )
+VARIANTS(16, 2, true, w) /* v16_2w: the production kernels (nt, tn) warp-tiled */
+VARIANTS(16, 1, true, w) /* v16_1w_nn: the production sgemm_nn warp-tiled */
