@@ -208,29 +208,43 @@ extern "C" __global__ void zip_binary(int op, double s, const void* a, int aType
 /* ------------------------------------------------------------------ reductions along a dimension */
 
 /* in viewed as (outer, n, inner): out[o][i] = SUM or MAX over j of in[o][j][i], one thread per output,
- * j ascending, rounding after every addition: the CPU's loop. A thread walks a whole column, so it loads
- * REDUCE_GROUP elements before it adds the first of them: one load at a time would wait out the memory's
- * latency n times (a bias gradient, 256 rows summed, took 100 µs that way on an H200). */
-#define REDUCE_GROUP 32
+ * j ascending, rounding after every addition: the CPU's loop. A thread walks a whole column, so it loads a
+ * group of elements before it adds the first of them: one load at a time would wait out the memory's
+ * latency n times (a bias gradient, 256 rows summed, took 100 µs that way on an H200). The group is as
+ * deep as the registers allow: 64 float32 values, or 32 of the other dtypes (held as doubles). 64 floats
+ * take 148 registers, so one block of 256 threads per SM instead of two, each with twice the loads in flight;
+ * capped at 128 (two blocks), ptxas spills. */
+template <typename T, int GROUP>
+__device__ __forceinline__ double reduceColumn(int op, const void* in, int inType, long long base, int n, int inner,
+                                               int outType) {
+    double acc = op == SUM ? 0.0 : -INFINITY;
+    for (int j0 = 0; j0 < n; j0 += GROUP) {
+        T v[GROUP];
+#pragma unroll
+        for (int u = 0; u < GROUP; ++u) {
+            const long long at = base + (long long) (j0 + u) * inner;
+            /* T is float only for a float32 input, which is then read as it is stored */
+            v[u] = j0 + u >= n ? (T) 0 : sizeof(T) == 4 ? ((const float*) in)[at] : (T) load(in, inType, at);
+        }
+#pragma unroll
+        for (int u = 0; u < GROUP; ++u) {
+            if (j0 + u >= n) break;
+            const double x = v[u];
+            if (op == SUM) acc = roundTo(outType, acc + x);
+            else if (x != x || x > acc) acc = x; /* NaN is the maximum, and stays */
+        }
+        if (acc != acc && op == MAX) break;
+    }
+    return acc;
+}
+
 extern "C" __global__ void reduce_dim(int op, const void* in, int inType, void* out, int outType, int outer, int n,
                                       int inner) {
     FOR_EACH(t, (long long) outer * inner) {
         long long o = t / inner, i = t % inner;
         long long base = o * n * inner + i;
-        double acc = op == SUM ? 0.0 : -INFINITY;
-        for (int j0 = 0; j0 < n; j0 += REDUCE_GROUP) {
-            double v[REDUCE_GROUP];
-#pragma unroll
-            for (int u = 0; u < REDUCE_GROUP; ++u)
-                v[u] = j0 + u < n ? load(in, inType, base + (long long) (j0 + u) * inner) : 0.0;
-#pragma unroll
-            for (int u = 0; u < REDUCE_GROUP; ++u) {
-                if (j0 + u >= n) break;
-                if (op == SUM) acc = roundTo(outType, acc + v[u]);
-                else if (v[u] != v[u] || v[u] > acc) acc = v[u]; /* NaN is the maximum, and stays */
-            }
-            if (acc != acc && op == MAX) break;
-        }
+        double acc = inType == FLOAT32 ? reduceColumn<float, 64>(op, in, inType, base, n, inner, outType)
+                                       : reduceColumn<double, 32>(op, in, inType, base, n, inner, outType);
         store(out, outType, t, acc);
     }
 }

@@ -239,8 +239,9 @@ static void testMapAndConversions() {
     CHECK(M.p[2] == 2.0, "max(2, 1) = 2");
 }
 
-static void testReductionsAndIndexing() {
-    const int outer = 3, n = 37, inner = 5;
+/* n = 37: one group of loads; n = 150: three for float32 (64 deep), the last partial */
+static void testReductionsAndIndexing(int n) {
+    const int outer = 3, inner = 5;
     std::vector<float> a = floats(outer * n * inner);
     a[7 * inner + 2] = NAN;                                  /* o = 0, j = 7, i = 2 */
     a[(n + 5) * inner + 1] = a[(n + 9) * inner + 1] = 100.f; /* a tie: the first one wins */
@@ -309,7 +310,8 @@ int main() {
         }
     testStridedAndZip();
     testMapAndConversions();
-    testReductionsAndIndexing();
+    testReductionsAndIndexing(37);
+    testReductionsAndIndexing(150);
     if (failures) {
         std::printf("%d check(s) failed\n", failures);
         return 1;
