@@ -93,13 +93,18 @@ public final class Losses {
                 },
                 g -> {
                     // ∂L/∂ℓᵢ is g (NONE: gᵢ), g (SUM) or g/Σw (MEAN); ∂ℓᵢ/∂input[i, yᵢ] = −wᵢ.
-                    Tensor perExample = reduction != Reduction.MEAN ? g
-                            : unweighted ? g.div(labels.length) : g.div(denominator[0]);
-                    // Unweighted, every example's coefficient is −perExample: one number broadcast (expand
-                    // returns a tensor already of N elements as it is; for one example, view it: no copy).
-                    Tensor scaled = !unweighted ? wi.mul(perExample)
-                            : labels.length == 1 ? perExample : perExample.expand(labels.length);
-                    Tensor coefficient = scaled.neg().view(labels.length, 1);
+                    Tensor coefficient;
+                    if (unweighted) {
+                        // −(g/N) as g/(−N), one step: rounding is symmetric about 0, so the two are equal.
+                        // One number broadcast to every example (expand returns a tensor already of N
+                        // elements as it is; for one example, view it: no copy).
+                        Tensor negated = reduction == Reduction.MEAN ? g.div(-labels.length) : g.neg();
+                        coefficient = (labels.length == 1 ? negated : negated.expand(labels.length))
+                                .view(labels.length, 1);
+                    } else {
+                        Tensor perExample = reduction == Reduction.MEAN ? g.div(denominator[0]) : g;
+                        coefficient = wi.mul(perExample).neg().view(labels.length, 1);
+                    }
                     // An ignored example gets no gradient, as in PyTorch, even when the mean divides by a
                     // total weight of 0 (where wᵢ·(g/0) would be 0·∞ = NaN).
                     for (int i = 0; i < labels.length; i++) {
