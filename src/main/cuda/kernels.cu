@@ -223,8 +223,9 @@ __device__ __forceinline__ double reduceColumn(int op, const void* in, int inTyp
 #pragma unroll
         for (int u = 0; u < GROUP; ++u) {
             const long long at = base + (long long) (j0 + u) * inner;
-            /* T is float only for a float32 input, which is then read as it is stored */
-            v[u] = j0 + u >= n ? (T) 0 : sizeof(T) == 4 ? ((const float*) in)[at] : (T) load(in, inType, at);
+            if (j0 + u >= n) v[u] = 0;
+            else if constexpr (sizeof(T) == 4) v[u] = ((const float*) in)[at]; /* a float32 input, as stored */
+            else v[u] = load(in, inType, at);
         }
 #pragma unroll
         for (int u = 0; u < GROUP; ++u) {

@@ -42,8 +42,8 @@ public final class Affine {
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = weight.size(0);
         Tensor rows = x.reshape(-1, x.size(-1));
-        Tensor y = LinearAlgebra.mm(rows, false, weight, true);
-        y = bias == null ? y : y.add(bias);
+        Tensor y = bias == null ? LinearAlgebra.mm(rows, false, weight, true)
+                : LinearAlgebra.addmm(bias, rows, false, weight, true);
         return y.view(outShape);
     }
 }
