@@ -42,8 +42,12 @@ public final class Affine {
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = weight.size(0);
         Tensor rows = x.reshape(-1, x.size(-1));
+        if (x.dim() == 1 && bias != null) {
+            // PyTorch multiplies a single row (matmul) and then adds the bias: grad_fn AddBackward0
+            return LinearAlgebra.mm(rows, false, weight, true).view(outShape).add(bias);
+        }
         Tensor y = bias == null ? LinearAlgebra.mm(rows, false, weight, true)
                 : LinearAlgebra.addmm(bias, rows, false, weight, true);
-        return y.view(outShape);
+        return y.view(outShape); // PyTorch folds leading dimensions into one batch: grad_fn ViewBackward0
     }
 }
